@@ -1,0 +1,39 @@
+# `make run` and `make test` work on a new machine: they build .venv from requirements.txt.
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kam
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint format messages venv bench worker
+
+venv: .venv/.installed
+
+.venv/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_data --if-empty
+	@echo "Open http://127.0.0.1:8000 and sign in with one of the logins above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: venv
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: venv
+	$(PY) -m celery -A kam worker --beat --loglevel=info

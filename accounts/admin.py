@@ -1,0 +1,60 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import (
+    AccountEvent,
+    ArchiveAccess,
+    ArchiveLoan,
+    Contact,
+    HandOver,
+    KeyAccount,
+)
+
+
+class NoDelete:
+    def has_delete_permission(self, request, obj=None):
+        return False  # business records are retired or archived, never deleted
+
+
+class ContactInline(NoDelete, admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(KeyAccount)
+class KeyAccountAdmin(NoDelete, SimpleHistoryAdmin):
+    list_display = ["name", "tier", "status", "owner", "is_archived"]
+    list_filter = ["tier", "status", "is_archived"]
+    search_fields = ["name", "credit_code"]
+    inlines = [ContactInline]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(NoDelete, SimpleHistoryAdmin):
+    list_display = ["title", "account", "date", "yearly"]
+
+
+@admin.register(ArchiveLoan)
+class ArchiveLoanAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["account", "requester", "status", "until"]
+    readonly_fields = ["account", "requester", "status", "decided_by", "decided_at"]
+
+
+@admin.register(ArchiveAccess)
+class ArchiveAccessAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["at", "user", "account", "action"]
+    readonly_fields = [f.name for f in ArchiveAccess._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HandOver)
+class HandOverAdmin(NoDelete, admin.ModelAdmin):
+    list_display = ["leaver", "performed_by", "at"]
+
+    def has_add_permission(self, request):
+        return False  # hand-overs go through their screen, which moves everything at once

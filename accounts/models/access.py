@@ -1,0 +1,108 @@
+"""Confidentiality records: loans (借阅, §10), the access log and hand-overs (交接, §7)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models.archive import KeyAccount
+
+
+class LoanStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the owner")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ArchiveLoan(models.Model):
+    """A registered request to read one archive until a date; the owner KAM decides."""
+
+    account = models.ForeignKey(
+        KeyAccount, on_delete=models.PROTECT, related_name="loans", verbose_name=_("account")
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loans_requested"
+    )
+    reason = models.TextField(_("why you need the archive"))
+    until = models.DateField(_("until"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("archive loan")
+        verbose_name_plural = _("archive loans")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requester", "account", "status", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.requester}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Viewed the archive")
+    EXPORT = "export", _("Exported the archive")
+    DOWNLOAD = "download", _("Downloaded a file")
+
+
+class ArchiveAccess(models.Model):
+    """查阅记录: who opened or exported which archive, when, and on what grounds."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(KeyAccount, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    loan = models.ForeignKey(ArchiveLoan, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["account", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.account}"
+
+
+class HandOver(models.Model):
+    """交接 (§7): one recorded move of everything a leaver owned to named successors."""
+
+    leaver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_left"
+    )
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.leaver} {self.at:%Y-%m-%d}"
+
+
+class HandOverItem(models.Model):
+    """One thing moved. `kind` names what (account, plan, invoice…) so later kinds fit in."""
+
+    handover = models.ForeignKey(HandOver, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=200)
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label} → {self.successor}"

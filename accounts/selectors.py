@@ -1,0 +1,227 @@
+"""Reads. Every list and every object view of an account goes through these scopes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import (
+    ArchiveAccess,
+    ArchiveLoan,
+    Contact,
+    KeyAccount,
+    TimelineEntry,
+)
+from accounts.models.access import LoanStatus
+from kam.models import User
+from kam.roles import COMPANY_WIDE, Role, sees_archive_by_role
+
+REVIEW_INTERVAL_DAYS = 183  # §11: twice a year
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def accounts_visible_to(user: User) -> QuerySet[KeyAccount]:
+    """The account list (一览表) a user may see: her own, his team's, or all."""
+    qs = KeyAccount.objects.select_related("owner", "owner__team")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role in COMPANY_WIDE:
+        return qs
+    if user.role == Role.KAM:
+        return qs.filter(owner=user)
+    if user.role == Role.SALES_MANAGER:
+        return qs.filter(Q(owner__team__manager=user) | Q(owner=user))
+    return qs.none()
+
+
+def active_loans(user: User) -> QuerySet[ArchiveLoan]:
+    return ArchiveLoan.objects.filter(
+        requester=user, status=LoanStatus.APPROVED, until__gte=today()
+    )
+
+
+def archives_readable_by(user: User) -> QuerySet[KeyAccount]:
+    """Accounts whose full archive the user may read: by position or by an active loan."""
+    if not (user.is_authenticated and user.is_active):
+        return KeyAccount.objects.none()
+    loaned = active_loans(user).filter(account=OuterRef("pk"))
+    return KeyAccount.objects.select_related("owner", "owner__team").filter(
+        Q(pk__in=accounts_visible_to(user).values("pk")) | Exists(loaned)
+    )
+
+
+@dataclass(frozen=True)
+class ArchiveGrant:
+    """Why a user may read an archive: by position, or through this loan."""
+
+    account: KeyAccount
+    loan: ArchiveLoan | None
+
+
+def archive_for_user(user: User, pk: int) -> ArchiveGrant:
+    """Read getter: 404 for anyone without the right, so a guessed id tells nothing."""
+    account = KeyAccount.objects.select_related("owner", "owner__team").filter(pk=pk).first()
+    if account is None or not user.is_authenticated:
+        raise Http404
+    if sees_archive_by_role(user, account):
+        return ArchiveGrant(account, None)
+    loan = active_loans(user).filter(account=account).order_by("-until").first()
+    if loan is None:
+        raise Http404
+    return ArchiveGrant(account, loan)
+
+
+def account_for_owner(user: User, pk: int) -> KeyAccount:
+    """Write getter: the owner KAM, or an administrator."""
+    account = archive_for_user(user, pk).account
+    if not (account.owner_id == user.pk or user.role == Role.ADMIN):
+        raise Http404
+    return account
+
+
+def accounts_lookup(query: str, limit: int = 20) -> QuerySet[KeyAccount]:
+    """查重 by name for anyone: returns rows that callers must only show name and owner of."""
+    query = query.strip()
+    if len(query) < 2:
+        return KeyAccount.objects.none()
+    return (
+        KeyAccount.objects.filter(name__icontains=query)
+        .select_related("owner")
+        .only("pk", "name", "is_archived", "owner__name", "owner__username")
+        .order_by("name")[:limit]
+    )
+
+
+def account_contacts(account: KeyAccount) -> QuerySet[Contact]:
+    return account.contacts.all()
+
+
+def account_timeline(account: KeyAccount, limit: int = 50) -> QuerySet[TimelineEntry]:
+    return account.timeline.select_related("actor")[:limit]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    user: User | None
+    kind: str  # "+" created, "~" changed, "-" deleted
+    subject: str
+    changes: list[FieldChange]
+
+
+def _related_names(records: list) -> dict:
+    """One query per related model for every foreign key value seen in the rows."""
+    if not records:
+        return {}
+    names: dict = {}
+    for field in records[0].instance_type._meta.concrete_fields:
+        if not field.is_relation:
+            continue
+        pks = {getattr(r, field.attname) for r in records} - {None}
+        for obj in field.related_model._default_manager.filter(pk__in=pks):
+            names[(field.related_model, obj.pk)] = str(obj)
+    return names
+
+
+def _diff_history(records: list, subject_of) -> list[HistoryEntry]:
+    """Turn history rows (newest first, each followed by its predecessor when present)
+    into field-level changes without touching the database again."""
+    names = _related_names(records)
+    previous_by_object: dict[int, object] = {}
+    entries: list[HistoryEntry] = []
+    for record in reversed(records):
+        prev = previous_by_object.get(record.id)
+        changes: list[FieldChange] = []
+        if prev is not None and record.history_type == "~":
+            delta = record.diff_against(prev, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                field = record.instance_type._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        str(field.verbose_name),
+                        _display(field, change.old, names),
+                        _display(field, change.new, names),
+                    )
+                )
+        previous_by_object[record.id] = record
+        if record.history_type != "~" or changes:
+            entries.append(
+                HistoryEntry(
+                    record.history_date,
+                    record.history_user,
+                    record.history_type,
+                    subject_of(record),
+                    changes,
+                )
+            )
+    entries.reverse()
+    return entries
+
+
+def _display(field, value, names: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if field.is_relation:
+        return names.get((field.related_model, value), str(value))
+    return str(value)
+
+
+def account_history(account: KeyAccount, limit: int = 60) -> list[HistoryEntry]:
+    """Field-level history of the archive and its contacts, newest first."""
+    account_rows = list(
+        account.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    contact_rows = list(
+        Contact.history.filter(account_id=account.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = _diff_history(account_rows, lambda r: r.name) + _diff_history(
+        contact_rows, lambda r: r.name
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def reviews_overdue(user: User, on: dt.date | None = None) -> QuerySet[KeyAccount]:
+    """Accounts in the user's list whose last semiannual review (or creation) is over
+    half a year old."""
+    on = on or today()
+    cutoff = on - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
+    return (
+        accounts_visible_to(user)
+        .filter(is_archived=False)
+        .exclude(status="lost")
+        .annotate(
+            last_reviewed=Max("reviews__reviewed_on"),
+            since=Coalesce(Max("reviews__reviewed_on"), TruncDate("created_at")),
+        )
+        .filter(since__lt=cutoff)
+        .order_by("since", "name")
+    )
+
+
+def access_log() -> QuerySet[ArchiveAccess]:
+    return ArchiveAccess.objects.select_related("user", "account", "loan")

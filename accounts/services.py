@@ -1,0 +1,385 @@
+"""Writes on archives. Each runs in one transaction, records history and the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    AccountEvent,
+    ArchiveAccess,
+    ArchiveLoan,
+    ArchiveReview,
+    Contact,
+    FinancialReport,
+    HandOver,
+    HandOverItem,
+    KeyAccount,
+    MajorMatter,
+    TimelineEntry,
+)
+from accounts.models.access import LoanStatus
+from accounts.models.archive import Status
+from kam import roles
+from kam.models import User
+from kam.roles import Role
+from kam.services import notify
+
+MAX_LOAN_DAYS = 90
+
+
+def timeline_add(
+    *,
+    account: KeyAccount,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    url: str = "",
+    at: dt.datetime | None = None,
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        account=account,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor,
+        url=url,
+        at=at or timezone.now(),
+    )
+
+
+def _apply(instance, data: Mapping[str, Any]) -> list[str]:
+    changed = []
+    for field, value in data.items():
+        if getattr(instance, field) != value:
+            setattr(instance, field, value)
+            changed.append(field)
+    return changed
+
+
+def _check_status(account: KeyAccount) -> None:
+    if account.status == Status.LOST and not account.lost_on:
+        raise ValidationError({"lost_on": _("A lost account needs the date it was lost.")})
+    if account.status != Status.LOST:
+        account.lost_on = None
+        account.lost_reason = ""
+
+
+@transaction.atomic
+def account_create(*, by: User, data: Mapping[str, Any]) -> KeyAccount:
+    if not roles.can_create_account(by):
+        raise PermissionDenied
+    account = KeyAccount(**data)
+    if by.role == Role.KAM:
+        account.owner = by
+    _check_status(account)
+    account.full_clean()
+    account._history_user = by
+    account.save()
+    timeline_add(account=account, kind="created", summary=account.name, actor=by)
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) -> list[str]:
+    """Apply the changed fields; the history row records who changed what."""
+    if not roles.can_edit_archive(by, account):
+        raise PermissionDenied
+    data = dict(data)
+    if by.role != Role.ADMIN:
+        data.pop("owner", None)  # ownership moves only by hand-over
+    account = KeyAccount.objects.select_for_update().get(pk=account.pk)
+    changed = _apply(account, data)
+    _check_status(account)
+    if not changed:
+        return []
+    account.full_clean()
+    account._history_user = by
+    account.save()
+    labels = ", ".join(str(KeyAccount._meta.get_field(f).verbose_name) for f in changed)
+    timeline_add(account=account, kind="updated", summary=labels, actor=by)
+    return changed
+
+
+@transaction.atomic
+def account_set_retired(*, account: KeyAccount, by: User, retired: bool) -> None:
+    """Archives are never deleted: a retired account leaves the working lists."""
+    if not roles.can_edit_archive(by, account):
+        raise PermissionDenied
+    account.is_archived = retired
+    account._history_user = by
+    account.save(update_fields=["is_archived", "updated_at"])
+    timeline_add(
+        account=account, kind="retired" if retired else "restored", summary=account.name, actor=by
+    )
+
+
+@transaction.atomic
+def contact_save(
+    *, account: KeyAccount, by: User, data: Mapping[str, Any], contact: Contact | None = None
+) -> Contact:
+    if not roles.can_edit_archive(by, account):
+        raise PermissionDenied
+    is_new = contact is None
+    contact = contact or Contact(account=account)
+    if contact.account_id != account.pk:
+        raise PermissionDenied
+    changed = _apply(contact, data)
+    if not is_new and not changed:
+        return contact
+    contact.full_clean()
+    contact._history_user = by
+    contact.save()
+    timeline_add(
+        account=account,
+        kind="contact_added" if is_new else "contact_changed",
+        summary=contact.name,
+        actor=by,
+    )
+    return contact
+
+
+@transaction.atomic
+def event_save(
+    *, account: KeyAccount, by: User, data: Mapping[str, Any], event: AccountEvent | None = None
+) -> AccountEvent:
+    if not roles.can_edit_archive(by, account):
+        raise PermissionDenied
+    is_new = event is None
+    event = event or AccountEvent(account=account)
+    if event.account_id != account.pk:
+        raise PermissionDenied
+    _apply(event, data)
+    event.full_clean()
+    event._history_user = by
+    event.save()
+    if is_new:
+        timeline_add(account=account, kind="event", summary=event.title, actor=by)
+    return event
+
+
+@transaction.atomic
+def report_add(*, account: KeyAccount, by: User, data: Mapping[str, Any]) -> FinancialReport:
+    if not roles.can_edit_archive(by, account):
+        raise PermissionDenied
+    report = FinancialReport(account=account, uploaded_by=by, **data)
+    report.full_clean()
+    report._history_user = by
+    report.save()
+    timeline_add(account=account, kind="report", summary=report.period, actor=by)
+    return report
+
+
+def sales_vps() -> list[User]:
+    return list(User.objects.filter(role=Role.SALES_VP, is_active=True))
+
+
+@transaction.atomic
+def major_matter_report(
+    *, account: KeyAccount, by: User, occurred_on: dt.date, subject: str, content: str
+) -> MajorMatter:
+    """§6: any department's major contact goes to the owner KAM and the sales VP."""
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("The contact cannot be in the future.")})
+    matter = MajorMatter.objects.create(
+        account=account, reported_by=by, occurred_on=occurred_on, subject=subject, content=content
+    )
+    url = reverse("accounts:detail", args=[account.pk])
+    timeline_add(account=account, kind="major_matter", summary=subject, actor=by, url=url)
+    notify(
+        recipients=[account.owner, *sales_vps()],
+        kind="major_matter",
+        key=f"major_matter:{matter.pk}",
+        title=_("Major matter at %(account)s: %(subject)s")
+        % {"account": account.name, "subject": subject},
+        body=f"{by}: {content}",
+        url=url,
+    )
+    return matter
+
+
+@transaction.atomic
+def loan_request(*, account: KeyAccount, by: User, reason: str, until: dt.date) -> ArchiveLoan:
+    """§10: a registered request to read the archive until a date."""
+    today = timezone.localdate()
+    if roles.sees_archive_by_role(by, account):
+        raise ValidationError(_("You can already read this archive."))
+    if until < today:
+        raise ValidationError({"until": _("The end date cannot be in the past.")})
+    if until > today + dt.timedelta(days=MAX_LOAN_DAYS):
+        raise ValidationError(
+            {"until": _("A loan lasts at most %(days)d days.") % {"days": MAX_LOAN_DAYS}}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need the archive.")})
+    if ArchiveLoan.objects.filter(
+        account=account, requester=by, status=LoanStatus.PENDING
+    ).exists():
+        raise ValidationError(_("You already have a request waiting for this account."))
+    loan = ArchiveLoan.objects.create(account=account, requester=by, reason=reason, until=until)
+    notify(
+        recipients=[account.owner],
+        kind="loan_request",
+        key=f"loan_request:{loan.pk}",
+        title=_("%(user)s asks to borrow the archive of %(account)s")
+        % {"user": by, "account": account.name},
+        body=reason,
+        url=reverse("accounts:loans"),
+    )
+    return loan
+
+
+@transaction.atomic
+def loan_decide(*, loan: ArchiveLoan, by: User, approve: bool, comment: str = "") -> ArchiveLoan:
+    loan = ArchiveLoan.objects.select_for_update().select_related("account").get(pk=loan.pk)
+    if not roles.can_decide_loan(by, loan.account):
+        raise PermissionDenied
+    if loan.status != LoanStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if approve and loan.until < timezone.localdate():
+        raise ValidationError(_("This request has expired; ask for a new one."))
+    loan.status = LoanStatus.APPROVED if approve else LoanStatus.REFUSED
+    loan.decided_by = by
+    loan.decided_at = timezone.now()
+    loan.comment = comment
+    loan.save()
+    kind = "loan_approved" if approve else "loan_refused"
+    timeline_add(account=loan.account, kind=kind, summary=str(loan.requester), actor=by)
+    notify(
+        recipients=[loan.requester],
+        kind=kind,
+        key=f"{kind}:{loan.pk}",
+        title=(
+            _("Your loan of %(account)s is approved until %(until)s")
+            if approve
+            else _("Your loan of %(account)s was refused")
+        )
+        % {"account": loan.account.name, "until": loan.until},
+        body=comment,
+        url=reverse("accounts:detail", args=[loan.account_id]) if approve else "",
+    )
+    return loan
+
+
+def loan_withdraw(*, loan: ArchiveLoan, by: User) -> None:
+    if loan.requester_id != by.pk:
+        raise PermissionDenied
+    updated = ArchiveLoan.objects.filter(pk=loan.pk, status=LoanStatus.PENDING).update(
+        status=LoanStatus.WITHDRAWN
+    )
+    if not updated:
+        raise ValidationError(_("This request has already been decided."))
+
+
+def access_record(
+    *,
+    user: User,
+    account: KeyAccount,
+    action: str,
+    loan: ArchiveLoan | None = None,
+    detail: str = "",
+) -> None:
+    ArchiveAccess.objects.create(
+        user=user, account=account, action=action, loan=loan, detail=detail[:200]
+    )
+
+
+@transaction.atomic
+def review_record(
+    *, account: KeyAccount, by: User, reviewed_on: dt.date, changed: bool, notes: str
+) -> ArchiveReview:
+    if not roles.can_review(by, account):
+        raise PermissionDenied
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": _("A review cannot be dated in the future.")})
+    if changed and not notes.strip():
+        raise ValidationError({"notes": _("Describe what changed.")})
+    review = ArchiveReview.objects.create(
+        account=account, reviewer=by, reviewed_on=reviewed_on, changed=changed, notes=notes
+    )
+    timeline_add(
+        account=account,
+        kind="review",
+        summary=notes[:300] if changed else _("No change"),
+        actor=by,
+    )
+    return review
+
+
+# Later issues append their own step: (handover, leaver, successor_of(account) -> User).
+HandOverStep = Callable[[HandOver, User, Callable[[KeyAccount], User]], None]
+HANDOVER_STEPS: list[HandOverStep] = []
+
+
+def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
+    for account in KeyAccount.objects.select_for_update().filter(owner=leaver):
+        successor = successor_of(account)
+        account.owner = successor
+        account._history_user = handover.performed_by
+        account.save(update_fields=["owner", "updated_at"])
+        HandOverItem.objects.create(
+            handover=handover,
+            kind="account",
+            object_id=account.pk,
+            label=account.name,
+            successor=successor,
+        )
+        timeline_add(
+            account=account,
+            kind="handover",
+            summary=f"{leaver} → {successor}",
+            actor=handover.performed_by,
+        )
+
+
+HANDOVER_STEPS.append(_move_accounts)
+
+
+def _end_sessions(user: User) -> None:
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+@transaction.atomic
+def accounts_hand_over(
+    *,
+    leaver: User,
+    by: User,
+    default_successor: User,
+    successors: Mapping[int, User] | None = None,
+    note: str = "",
+) -> HandOver:
+    """§7: move everything the leaver owns to successors and end the leaver's access at once."""
+    if not roles.can_hand_over(by):
+        raise PermissionDenied
+    successors = dict(successors or {})
+    for user in {default_successor, *successors.values()}:
+        if user.pk == leaver.pk or not user.is_active or user.role != Role.KAM:
+            raise ValidationError(_("Successors must be active key account managers."))
+    leaver = User.objects.select_for_update().get(pk=leaver.pk)
+    handover = HandOver.objects.create(leaver=leaver, performed_by=by, note=note)
+
+    def successor_of(account: KeyAccount) -> User:
+        return successors.get(account.pk, default_successor)
+
+    for step in HANDOVER_STEPS:
+        step(handover, leaver, successor_of)
+    leaver.is_active = False
+    leaver.save(update_fields=["is_active"])
+    transaction.on_commit(lambda: _end_sessions(leaver))
+    notify(
+        recipients={item.successor for item in handover.items.select_related("successor")},
+        kind="handover",
+        key=f"handover:{handover.pk}",
+        title=_("You have taken over the accounts of %(leaver)s") % {"leaver": leaver},
+        url=reverse("accounts:list"),
+    )
+    return handover

@@ -1,0 +1,247 @@
+"""The account list (一览表) and the archive (原始资料) pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.exports import archive_workbook
+from accounts.forms import (
+    AccountFilterForm,
+    AccountForm,
+    ContactForm,
+    EventForm,
+    ReportForm,
+    active_kams,
+)
+from accounts.models import AccountEvent, Contact, FinancialReport
+from accounts.models.access import AccessAction
+from kam import roles
+from kam.models import Team
+from kam.roles import Role
+
+SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "tier": "tier",
+    "owner": "owner__name",
+    "status": "status",
+    "updated": "-updated_at",
+}
+
+
+def _filtered_accounts(user, params):
+    qs = selectors.accounts_visible_to(user)
+    owners = active_kams().filter(pk__in=qs.values("owner"))
+    teams = Team.objects.filter(members__in=owners).distinct()
+    form = AccountFilterForm(params or None, owners=owners, teams=teams)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q))
+        for field in ("tier", "status"):
+            if data[field]:
+                qs = qs.filter(**{field: data[field]})
+        if data["owner"]:
+            qs = qs.filter(owner=data["owner"])
+        if data["team"]:
+            qs = qs.filter(owner__team=data["team"])
+        if data["industry"]:
+            qs = qs.filter(industry__icontains=data["industry"])
+        if not data["archived"]:
+            qs = qs.filter(is_archived=False)
+    else:
+        qs = qs.filter(is_archived=False)
+    sort = params.get("sort", "name")
+    qs = qs.order_by(SORTS.get(sort, "name"), "pk")
+    return form, qs, sort
+
+
+@login_required
+def account_list(request):
+    if not roles.can_use_list(request.user):
+        return redirect("accounts:lookup")
+    form, qs, sort = _filtered_accounts(request.user, request.GET)
+    qs = qs.annotate(contact_count=Count("contacts", filter=Q(contacts__is_active=True)))
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "accounts/list.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "can_create": roles.can_create_account(request.user),
+        },
+    )
+
+
+@login_required
+def account_detail(request, pk):
+    grant = selectors.archive_for_user(request.user, pk)
+    account = grant.account
+    services.access_record(
+        user=request.user, account=account, action=AccessAction.VIEW, loan=grant.loan
+    )
+    return render(
+        request,
+        "accounts/detail.html",
+        {
+            "account": account,
+            "loan": grant.loan,
+            "contacts": selectors.account_contacts(account),
+            "events": account.events.all(),
+            "reports": account.reports.select_related("uploaded_by"),
+            "timeline": selectors.account_timeline(account),
+            "history": selectors.account_history(account),
+            "reviews": account.reviews.select_related("reviewer")[:6],
+            "can_edit": roles.can_edit_archive(request.user, account),
+            "can_review": roles.can_review(request.user, account),
+        },
+    )
+
+
+def _owner_choices(user):
+    return active_kams() if user.role == Role.ADMIN else None
+
+
+@login_required
+def account_create(request):
+    if not roles.can_create_account(request.user):
+        raise PermissionDenied
+    form = AccountForm(request.POST or None, owner_choices=_owner_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The account has been created."))
+            return redirect("accounts:detail", pk=account.pk)
+    return render(request, "accounts/form.html", {"form": form, "title": _("New key account")})
+
+
+@login_required
+def account_edit(request, pk):
+    account = selectors.account_for_owner(request.user, pk)
+    form = AccountForm(
+        request.POST or None, instance=account, owner_choices=_owner_choices(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.account_for_owner(request.user, pk)
+        try:
+            changed = services.account_update(
+                account=fresh, by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("Your changes have been saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("accounts:detail", pk=pk)
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "account": account, "title": _("Edit %(name)s") % {"name": account.name}},
+    )
+
+
+@login_required
+@require_POST
+def account_retire(request, pk):
+    account = selectors.account_for_owner(request.user, pk)
+    retire = request.POST.get("retire") == "1"
+    services.account_set_retired(account=account, by=request.user, retired=retire)
+    messages.success(
+        request, _("The account has been retired.") if retire else _("The account is active again.")
+    )
+    return redirect("accounts:detail", pk=pk)
+
+
+def _child_form(request, pk, form_class, model, child_pk, save, title):
+    account = selectors.account_for_owner(request.user, pk)
+    instance = get_object_or_404(model, pk=child_pk, account=account) if child_pk else None
+    form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            save(account, data, instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:detail", pk=pk)
+    return render(
+        request, "accounts/child_form.html", {"form": form, "account": account, "title": title}
+    )
+
+
+@login_required
+def contact_edit(request, pk, contact_pk=None):
+    def save(account, data, instance):
+        services.contact_save(account=account, by=request.user, data=data, contact=instance)
+
+    title = _("Edit contact") if contact_pk else _("New contact")
+    return _child_form(request, pk, ContactForm, Contact, contact_pk, save, title)
+
+
+@login_required
+def event_edit(request, pk, event_pk=None):
+    def save(account, data, instance):
+        services.event_save(account=account, by=request.user, data=data, event=instance)
+
+    title = _("Edit event") if event_pk else _("New event")
+    return _child_form(request, pk, EventForm, AccountEvent, event_pk, save, title)
+
+
+@login_required
+def report_add(request, pk):
+    def save(account, data, instance):
+        services.report_add(account=account, by=request.user, data=data)
+
+    return _child_form(request, pk, ReportForm, FinancialReport, None, save, _("New report"))
+
+
+@login_required
+def report_file(request, pk, report_pk):
+    grant = selectors.archive_for_user(request.user, pk)
+    report = get_object_or_404(FinancialReport, pk=report_pk, account=grant.account)
+    if not report.file:
+        raise Http404
+    services.access_record(
+        user=request.user,
+        account=grant.account,
+        action=AccessAction.DOWNLOAD,
+        loan=grant.loan,
+        detail=report.file.name,
+    )
+    return FileResponse(report.file.open("rb"), as_attachment=True)
+
+
+@login_required
+def account_export(request, pk):
+    grant = selectors.archive_for_user(request.user, pk)
+    services.access_record(
+        user=request.user, account=grant.account, action=AccessAction.EXPORT, loan=grant.loan
+    )
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="account-{grant.account.pk}.xlsx"'
+    archive_workbook(grant.account).save(response)
+    return response

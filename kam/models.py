@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kam.roles import Role
+
+
+class Team(models.Model):
+    """A sales manager and the KAMs he leads."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    manager = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_team",
+        verbose_name=_("sales manager"),
+        limit_choices_to={"role": Role.SALES_MANAGER},
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """One role per user; KAMs belong to one sales manager's team. Leavers are deactivated."""
+
+    name = models.CharField(_("full name"), max_length=50, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    department = models.CharField(_("department"), max_length=50, blank=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self) -> str:
+        return self.name or self.username
+
+    def save(self, *args, **kwargs):
+        # Administrators also get the Django admin; the role is the single source of truth.
+        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        super().save(*args, **kwargs)
+
+
+class Notification(models.Model):
+    """An in-app reminder. `key` makes a reminder idempotent per recipient."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import selectors
+from accounts.models import ArchiveLoan
+from accounts.models.access import LoanStatus
+from kam import roles
+from kam.models import Notification
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {"role": user.get_role_display()}
+    if roles.can_use_list(user):
+        visible = selectors.accounts_visible_to(user).filter(is_archived=False)
+        context["account_count"] = visible.count()
+        context["reviews_overdue"] = selectors.reviews_overdue(user)[:10]
+    context["loans_waiting"] = ArchiveLoan.objects.filter(
+        account__owner=user, status=LoanStatus.PENDING
+    ).count()
+    context["my_loans"] = selectors.active_loans(user).select_related("account")[:10]
+    context["notifications"] = user.notifications.filter(read_at__isnull=True)[:5]
+    return render(request, "kam/home.html", context)
+
+
+@login_required
+def inbox(request):
+    qs = request.user.notifications.all()
+    show = request.GET.get("show", "unread")
+    if show == "unread":
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "kam/inbox.html", {"page": page, "show": show})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return redirect(note.url or "inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("inbox")
