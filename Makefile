@@ -3,6 +3,7 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kam
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+RUN_ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test lint format messages venv bench worker
 
@@ -17,8 +18,8 @@ venv: .venv/.installed
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data --if-empty
-	@echo "Open http://127.0.0.1:8000 and sign in with one of the logins above."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Open http://$(RUN_ADDR) and sign in with one of the logins above."
+	$(PY) manage.py runserver --noreload $(RUN_ADDR)
 
 test: venv
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)

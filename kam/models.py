@@ -55,8 +55,10 @@ class User(AbstractUser):
         return self.name or self.username
 
     def save(self, *args, **kwargs):
-        # Administrators also get the Django admin; the role is the single source of truth.
-        self.is_staff = self.role == Role.ADMIN or self.is_superuser
+        # The role is the single source of truth; `createsuperuser` makes an administrator.
+        if self.is_superuser:
+            self.role = Role.ADMIN
+        self.is_staff = self.role == Role.ADMIN
         super().save(*args, **kwargs)
 
 
