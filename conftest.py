@@ -6,6 +6,8 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
+pytest_plugins = ["kam.tests.browser"]  # browser_page, for every app's browser tests
+
 
 def pytest_configure(config):
     from django.conf import settings

@@ -15,7 +15,9 @@ from accounts.models.archive import Status, Tier
 from accounts.validators import normalise_credit_code
 from kam.models import Team, User
 from kam.roles import Role
+from kam.widgets import FastSelect
 
+REPORT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 ACCOUNT_FIELDS = [
@@ -102,9 +104,14 @@ class AccountFilterForm(forms.Form):
         required=False,
         queryset=User.objects.none(),
         empty_label=_("All owners"),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     team = forms.ModelChoiceField(
-        label=_("team"), required=False, queryset=Team.objects.none(), empty_label=_("All teams")
+        label=_("team"),
+        required=False,
+        queryset=Team.objects.none(),
+        empty_label=_("All teams"),
+        widget=FastSelect(attrs={"class": "form-select"}),
     )
     industry = forms.CharField(label=_("industry"), required=False)
     archived = forms.BooleanField(label=_("Show retired"), required=False)
@@ -137,8 +144,15 @@ class ReportForm(forms.ModelForm):
 
     def clean_file(self):
         f = self.cleaned_data.get("file")
-        if f and f.size > 20 * 1024 * 1024:
+        if not f:
+            return f
+        if f.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if f.name.rsplit(".", 1)[-1].lower() not in REPORT_EXTENSIONS:
+            raise forms.ValidationError(
+                _("Upload a PDF, Word, Excel or image file (%(types)s).")
+                % {"types": ", ".join(REPORT_EXTENSIONS)}
+            )
         return f
 
 

@@ -99,6 +99,7 @@ class KeyAccount(models.Model):
         indexes = [
             models.Index(fields=["owner", "is_archived"]),
             models.Index(fields=["tier", "status"]),
+            models.Index(fields=["name"]),
         ]
 
     def __str__(self) -> str:

@@ -69,8 +69,15 @@ def account_list(request):
     if not roles.can_use_list(request.user):
         return redirect("accounts:lookup")
     form, qs, sort = _filtered_accounts(request.user, request.GET)
-    qs = qs.annotate(contact_count=Count("contacts", filter=Q(contacts__is_active=True)))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    # Count contacts for the 25 rows shown only: an annotation would group the whole list.
+    counts = dict(
+        Contact.objects.filter(account__in=[a.pk for a in page], is_active=True)
+        .values_list("account")
+        .annotate(n=Count("pk"))
+    )
+    for account in page:
+        account.contact_count = counts.get(account.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -1,0 +1,422 @@
+"""Who may open what: every URL of kam/urls.py and accounts/urls.py for every member of the
+cast (kam/tests/cast.py) and an anonymous visitor, against SPEC §2 written out by hand.
+
+Rules the table encodes:
+- list (一览表): a KAM her own, a sales manager his team's, the sales VP, the GM and
+  administrators all; anybody else is sent to the name lookup;
+- archive (原始资料): owner, owner's sales manager, sales VP, GM, administrators, or an active
+  loan (借阅); everyone else gets 404, like a guessed URL;
+- edits: owner and administrators; reviews: the owner; loan decisions: the owner;
+- access log and hand-over: sales VP and administrators; import: administrators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import (
+    AccountEvent,
+    ArchiveAccess,
+    ArchiveLoan,
+    FinancialReport,
+    HandOver,
+    KeyAccount,
+)
+from accounts.models.access import AccessAction, LoanStatus
+from accounts.models.archive import EventKind
+from kam.models import Notification
+from kam.roles import Role
+from kam.tests.cast import Cast
+from kam.tests.factories import LoanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = (
+    "owner",
+    "other_kam",
+    "manager",
+    "other_manager",
+    "sales_vp",
+    "gm",
+    "admin",
+    "staff",
+    "staff_loan",
+    "staff_expired",
+    "anonymous",
+)
+
+# A cell is a status code, or "302 <where>" for a redirect to a named page.
+LOGIN = "302 login"
+LOOKUP = "302 lookup"
+DETAIL = "302 detail"
+LOANS = "302 loans"
+INBOX = "302 inbox"
+HOME = "302 home"
+ADMIN_LOGIN = "302 admin_login"
+
+# fmt: off
+MATRIX: dict[str, tuple] = {
+    #                      owner  other_kam manager other_mgr sales_vp gm   admin  staff  staff_loan staff_expired anonymous
+    # kam/urls.py
+    "home":                 (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "login":                (HOME,  HOME,   HOME,   HOME,     HOME,   HOME, HOME,  HOME,  HOME,      HOME,         200),
+    "logout":               (LOGIN, LOGIN,  LOGIN,  LOGIN,    LOGIN,  LOGIN, LOGIN, LOGIN, LOGIN,    LOGIN,        LOGIN),
+    "password_change":      (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "password_change_done": (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "inbox":                (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "inbox_read_all":       (INBOX, INBOX,  INBOX,  INBOX,    INBOX,  INBOX, INBOX, INBOX, INBOX,    INBOX,        LOGIN),
+    "notification_open":    (INBOX, 404,    404,    404,      404,    404,  404,   404,   404,       404,          LOGIN),
+    "admin:index":          (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
+                             200, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN),
+    # accounts/urls.py
+    "accounts:list":        (200,   200,    200,    200,      200,    200,  200,   LOOKUP, LOOKUP,   LOOKUP,       LOGIN),
+    "accounts:create":      (200,   200,    403,    403,      403,    403,  200,   403,   403,       403,          LOGIN),
+    "accounts:lookup":      (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "accounts:detail":      (200,   404,    200,    404,      200,    200,  200,   404,   200,       404,          LOGIN),
+    "accounts:edit":        (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
+    "accounts:retire":      (DETAIL, 404,   404,    404,      404,    404,  DETAIL, 404,  404,       404,          LOGIN),
+    "accounts:export":      (200,   404,    200,    404,      200,    200,  200,   404,   200,       404,          LOGIN),
+    "accounts:contact_new": (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
+    "accounts:contact_edit": (200,  404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
+    "accounts:event_new":   (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
+    "accounts:event_edit":  (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
+    "accounts:report_new":  (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
+    "accounts:report_file": (200,   404,    200,    404,      200,    200,  200,   404,   200,       404,          LOGIN),
+    "accounts:review_new":  (200,   404,    404,    404,      404,    404,  404,   404,   404,       404,          LOGIN),
+    "accounts:major_matter_new": (200, 200, 200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "accounts:loan_new":    (DETAIL, 200,   DETAIL, 200,      DETAIL, DETAIL, DETAIL, 200, 200,      200,          LOGIN),
+    "accounts:loans":       (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
+    "accounts:loan_decide": (LOANS, 404,    404,    404,      404,    404,  404,   404,   404,       404,          LOGIN),
+    "accounts:loan_withdraw": (404, 404,    404,    404,      404,    404,  404,   LOANS, 404,       404,          LOGIN),
+    "accounts:access_log":  (403,   403,    403,    403,      200,    403,  200,   403,   403,       403,          LOGIN),
+    "accounts:reviews_overdue": (200, 200,  200,    200,      200,    200,  200,   403,   403,       403,          LOGIN),
+    "accounts:handover":    (403,   403,    403,    403,      200,    403,  200,   403,   403,       403,          LOGIN),
+    "accounts:handover_detail": (403, 403,  403,    403,      200,    403,  200,   403,   403,       403,          LOGIN),
+    "accounts:import":      (403,   403,    403,    403,      403,    403,  200,   403,   403,       403,          LOGIN),
+    "accounts:import_template": (403, 403,  403,    403,      403,    403,  200,   403,   403,       403,          LOGIN),
+}
+# fmt: on
+
+# Patterns the matrix leaves to Django itself: the language switch and the admin's own pages
+# (the admin index row above stands for them).
+NOT_IN_MATRIX = {"set_language"}
+
+ARCHIVE_READS = {
+    "accounts:detail": AccessAction.VIEW,
+    "accounts:export": AccessAction.EXPORT,
+    "accounts:report_file": AccessAction.DOWNLOAD,
+}
+
+
+@dataclass
+class World:
+    """The cast plus one of everything a URL can point at, all on the cast's account."""
+
+    cast: Cast
+    event: AccountEvent
+    report: FinancialReport
+    pending_loan: ArchiveLoan  # asked by `staff`, waiting for the owner
+    active_loan: ArchiveLoan  # staff_loan's
+    handover: HandOver
+    notification: Notification
+
+    def user(self, member: str):
+        return None if member == "anonymous" else getattr(self.cast, member)
+
+    def request(self, name: str) -> tuple[str, str, dict]:
+        """(method, url, data) for a URL name."""
+        pk = self.cast.account.pk
+        contact = self.cast.account.contacts.get()
+        args = {
+            "notification_open": [self.notification.pk],
+            "accounts:detail": [pk],
+            "accounts:edit": [pk],
+            "accounts:retire": [pk],
+            "accounts:export": [pk],
+            "accounts:contact_new": [pk],
+            "accounts:contact_edit": [pk, contact.pk],
+            "accounts:event_new": [pk],
+            "accounts:event_edit": [pk, self.event.pk],
+            "accounts:report_new": [pk],
+            "accounts:report_file": [pk, self.report.pk],
+            "accounts:review_new": [pk],
+            "accounts:major_matter_new": [pk],
+            "accounts:loan_new": [pk],
+            "accounts:loan_decide": [self.pending_loan.pk],
+            "accounts:loan_withdraw": [self.pending_loan.pk],
+            "accounts:handover_detail": [self.handover.pk],
+        }.get(name, [])
+        posts = {
+            "logout": {},
+            "inbox_read_all": {},
+            "notification_open": {},
+            "accounts:retire": {"retire": "1"},
+            "accounts:loan_decide": {"approve": "1", "comment": "同意"},
+            "accounts:loan_withdraw": {},
+        }
+        method = "post" if name in posts else "get"
+        return method, reverse(name, args=args), posts.get(name, {})
+
+
+@pytest.fixture
+def world(cast) -> World:
+    account = cast.account
+    event = AccountEvent.objects.create(
+        account=account, kind=EventKind.ANNIVERSARY, title="建厂三十周年", date=dt.date(2026, 5, 1)
+    )
+    report = FinancialReport.objects.create(
+        account=account,
+        period="2025",
+        uploaded_by=cast.owner,
+        file=ContentFile(b"%PDF-1.4 annual report", name="annual-2025.pdf"),
+    )
+    pending = LoanFactory(account=account, requester=cast.staff, status=LoanStatus.PENDING)
+    leaver = UserFactory(role=Role.KAM, is_active=False)
+    handover = HandOver.objects.create(leaver=leaver, performed_by=cast.admin, note="离职")
+    notification = Notification.objects.create(
+        recipient=cast.owner, kind="test", key="test:1", title="测试提醒"
+    )
+    active = ArchiveLoan.objects.get(requester=cast.staff_loan, account=account)
+    return World(cast, event, report, pending, active, handover, notification)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _expected_location(world: World, target: str) -> str:
+    return {
+        "login": reverse("login"),
+        "lookup": reverse("accounts:lookup"),
+        "detail": reverse("accounts:detail", args=[world.cast.account.pk]),
+        "loans": reverse("accounts:loans"),
+        "inbox": reverse("inbox"),
+        "home": reverse("home"),
+        "admin_login": reverse("admin:login"),
+    }[target]
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        # The test client closes the response (and the file) once the stream is drained.
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+CELLS = [
+    pytest.param(name, member, expected, id=f"{name}-{member}")
+    for name, row in MATRIX.items()
+    for member, expected in zip(MEMBERS, row, strict=True)
+]
+
+
+@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+def test_matrix(world, name, member, expected):
+    method, url, data = world.request(name)
+    response = getattr(_client_for(world.user(member)), method)(url, data)
+    _body(response)
+
+    if isinstance(expected, int):
+        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
+    else:
+        status, target = expected.split()
+        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
+        location = response.headers["Location"]
+        assert location.split("?")[0] == _expected_location(world, target)
+    _check_effects(world, name, member, response.status_code)
+
+
+def _check_effects(world: World, name: str, member: str, status: int) -> None:
+    acted = status == 302 and member != "anonymous"  # anonymous POSTs bounce to the login
+    """Reads of the archive are logged; writes happen only when the row says they may."""
+    account = KeyAccount.objects.get(pk=world.cast.account.pk)
+    user = world.user(member)
+    log = list(ArchiveAccess.objects.filter(account=account).values_list("user", "action", "loan"))
+    if name in ARCHIVE_READS and status == 200:
+        loan = world.active_loan.pk if member == "staff_loan" else None
+        assert log == [(user.pk, ARCHIVE_READS[name], loan)]
+    else:
+        assert log == []
+    assert account.is_archived == (name == "accounts:retire" and acted)
+    pending = ArchiveLoan.objects.get(pk=world.pending_loan.pk)
+    if name == "accounts:loan_decide" and acted:
+        assert (pending.status, pending.decided_by) == (LoanStatus.APPROVED, world.cast.owner)
+    elif name == "accounts:loan_withdraw" and acted:
+        assert pending.status == LoanStatus.WITHDRAWN
+    else:
+        assert pending.status == LoanStatus.PENDING
+
+
+def _url_names(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue  # Django's own admin; the matrix checks its door
+            prefix = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _url_names(p.url_patterns, prefix)
+        elif isinstance(p, URLPattern) and p.name:
+            yield namespace + p.name
+
+
+def test_matrix_covers_every_url():
+    names = set(_url_names(get_resolver().url_patterns)) - NOT_IN_MATRIX
+    assert names == set(MATRIX) - {"admin:index"}
+
+
+# The list (一览表) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("member", "listed"),
+    [
+        ("owner", True),
+        ("manager", True),
+        ("sales_vp", True),
+        ("gm", True),
+        ("admin", True),
+        ("other_kam", False),
+        ("other_manager", False),
+    ],
+)
+def test_list_shows_account_only_to_its_line(cast, client, member, listed):
+    client.force_login(getattr(cast, member))
+    response = client.get(reverse("accounts:list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (cast.account.name in body) is listed
+    assert (reverse("accounts:detail", args=[cast.account.pk]) in body) is listed
+    # The owner filter offers only owners in the user's scope: no name leaks through it either.
+    assert (f'<option value="{cast.owner.pk}"' in body) is listed
+
+
+# The lookup (查重) -------------------------------------------------------------------------
+
+
+def test_lookup_shows_name_and_owner_but_no_archive_field(cast, client):
+    client.force_login(cast.staff)
+    response = client.get(reverse("accounts:lookup"), {"q": "恒达精密"})
+    body = response.content.decode()
+    assert cast.account.name in body
+    assert str(cast.owner) in body
+    for secret in (cast.account.credit_code, cast.account.legal_representative, "李采购"):
+        assert secret not in body
+    assert f'href="{reverse("accounts:detail", args=[cast.account.pk])}"' not in body
+    assert f'href="{reverse("accounts:loan_new", args=[cast.account.pk])}"' in body
+
+
+@pytest.mark.parametrize("field", ["credit_code", "legal_representative", "contact"])
+def test_lookup_cannot_be_searched_by_archive_fields(cast, client, field):
+    """Search must not tell an outsider which account a code or a person belongs to."""
+    query = "李采购" if field == "contact" else getattr(cast.account, field)
+    client.force_login(cast.staff)
+    body = client.get(reverse("accounts:lookup"), {"q": query}).content.decode()
+    assert cast.account.name not in body
+
+
+def test_lookup_links_to_the_archive_for_a_loanee(cast, client):
+    client.force_login(cast.staff_loan)
+    body = client.get(reverse("accounts:lookup"), {"q": "恒达精密"}).content.decode()
+    assert f'href="{reverse("accounts:detail", args=[cast.account.pk])}"' in body
+
+
+# The archive (原始资料) and its log -------------------------------------------------------
+
+
+def test_guessed_archive_url_tells_nothing(cast, client):
+    client.force_login(cast.staff)
+    existing = client.get(reverse("accounts:detail", args=[cast.account.pk]))
+    missing = client.get(reverse("accounts:detail", args=[cast.account.pk + 10_000]))
+    assert existing.status_code == missing.status_code == 404
+    assert existing.content == missing.content
+    assert cast.account.name not in existing.content.decode()
+    export = client.get(reverse("accounts:export", args=[cast.account.pk]))
+    assert export.status_code == 404
+    assert not ArchiveAccess.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "member", ["owner", "manager", "sales_vp", "gm", "admin", "staff_loan"]
+)
+def test_every_view_and_export_is_logged(cast, client, member):
+    user = getattr(cast, member)
+    client.force_login(user)
+    pk = cast.account.pk
+    assert client.get(reverse("accounts:detail", args=[pk])).status_code == 200
+    assert client.get(reverse("accounts:detail", args=[pk])).status_code == 200
+    assert client.get(reverse("accounts:export", args=[pk])).status_code == 200
+    loan = (
+        ArchiveLoan.objects.get(requester=user, account=cast.account)
+        if member == "staff_loan"
+        else None
+    )
+    rows = list(
+        ArchiveAccess.objects.filter(account=cast.account)
+        .order_by("pk")
+        .values_list("user", "action", "loan")
+    )
+    loan_pk = loan.pk if loan else None
+    assert rows == [
+        (user.pk, AccessAction.VIEW, loan_pk),
+        (user.pk, AccessAction.VIEW, loan_pk),
+        (user.pk, AccessAction.EXPORT, loan_pk),
+    ]
+
+
+def test_loanee_sees_the_loan_banner(cast, client):
+    client.force_login(cast.staff_loan)
+    body = client.get(reverse("accounts:detail", args=[cast.account.pk])).content.decode()
+    assert "李采购" in body  # the full archive, contacts included
+    assert 'class="alert alert-warning"' in body
+
+
+def test_loan_ends_by_itself_when_it_expires(cast, client, time_machine):
+    reader = UserFactory(role=Role.STAFF)
+    LoanFactory(
+        account=cast.account,
+        requester=reader,
+        status=LoanStatus.APPROVED,
+        until=timezone.localdate(),
+    )
+    client.force_login(reader)
+    url = reverse("accounts:detail", args=[cast.account.pk])
+    assert client.get(url).status_code == 200  # the last day still counts
+    time_machine.move_to(timezone.now() + dt.timedelta(days=1))
+    client.force_login(reader)  # the idle session has ended overnight; sign in again
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("accounts:export", args=[cast.account.pk])).status_code == 404
+    assert ArchiveAccess.objects.filter(user=reader).count() == 1
+
+
+@pytest.mark.parametrize("status", [LoanStatus.PENDING, LoanStatus.REFUSED, LoanStatus.WITHDRAWN])
+def test_only_an_approved_loan_opens_the_archive(cast, client, status):
+    reader = UserFactory(role=Role.STAFF)
+    LoanFactory(account=cast.account, requester=reader, status=status)
+    client.force_login(reader)
+    assert client.get(reverse("accounts:detail", args=[cast.account.pk])).status_code == 404
+
+
+def test_loan_opens_only_its_own_account(cast, client):
+    other = KeyAccount.objects.create(name="别家客户有限公司", owner=cast.owner)
+    client.force_login(cast.staff_loan)
+    assert client.get(reverse("accounts:detail", args=[other.pk])).status_code == 404
+
+
+def test_leaver_loses_access_at_once(cast, client):
+    client.force_login(cast.owner)
+    url = reverse("accounts:detail", args=[cast.account.pk])
+    assert client.get(url).status_code == 200
+    cast.owner.is_active = False
+    cast.owner.save()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("login"))
