@@ -10,7 +10,7 @@ def forwards(apps, schema_editor):
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema_editor.execute(
-        f'CREATE INDEX IF NOT EXISTS {INDEX} ON accounts_keyaccount '
+        f"CREATE INDEX IF NOT EXISTS {INDEX} ON accounts_keyaccount "
         f'USING gin (UPPER("name"::text) gin_trgm_ops)'
     )
 

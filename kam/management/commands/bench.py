@@ -39,7 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{KeyAccount.objects.count()} accounts, {User.objects.count()} users, {runs} runs each"
         )
-        self.stdout.write(f"{'page':<36} {'who':<14} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+        header = f"{'page':<36} {'who':<14} {'median ms':>10} {'max ms':>8} {'queries':>8}"
+        self.stdout.write(header)
         for label, url in PAGES:
             for who, user in users.items():
                 self._time(label, who, user, url, runs)
