@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import services
 from accounts.models import (
     AccountEvent,
     ArchiveAccess,
@@ -9,6 +10,7 @@ from accounts.models import (
     HandOver,
     KeyAccount,
 )
+from accounts.models.access import AccessAction
 
 
 class NoDelete:
@@ -27,6 +29,16 @@ class KeyAccountAdmin(NoDelete, SimpleHistoryAdmin):
     list_filter = ["tier", "status", "is_archived"]
     search_fields = ["name", "credit_code"]
     inlines = [ContactInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Administrators read archives here too; §7–§10 want every read on the log.
+        if request.method == "GET" and object_id and object_id.isdigit():
+            account = KeyAccount.objects.filter(pk=object_id).first()
+            if account is not None:
+                services.access_record(
+                    user=request.user, account=account, action=AccessAction.VIEW, detail="admin"
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AccountEvent)

@@ -1,5 +1,6 @@
 """Excel output of one archive. Cells from user input never start a formula."""
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -27,7 +28,7 @@ def _display(account: KeyAccount, field: str):
 def archive_workbook(account: KeyAccount) -> Workbook:
     wb = Workbook()
     sheet = wb.active
-    sheet.title = "archive"
+    sheet.title = str(_("Archive"))[:31]
     bold = Font(bold=True)
     fields = [*ACCOUNT_FIELDS[:1], "owner", *ACCOUNT_FIELDS[1:]]
     for row, field in enumerate(fields, start=1):
@@ -38,7 +39,7 @@ def archive_workbook(account: KeyAccount) -> Workbook:
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 60
 
-    contacts = wb.create_sheet("contacts")
+    contacts = wb.create_sheet(str(_("Contacts"))[:31])
     from accounts.models import Contact
 
     labels = ["name", "title", "level", "phone", "email"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
@@ -72,7 +73,7 @@ class ArchiveGrant:
 def archive_for_user(user: User, pk: int) -> ArchiveGrant:
     """Read getter: 404 for anyone without the right, so a guessed id tells nothing."""
     account = KeyAccount.objects.select_related("owner", "owner__team").filter(pk=pk).first()
-    if account is None or not user.is_authenticated:
+    if account is None or not (user.is_authenticated and user.is_active):
         raise Http404
     if sees_archive_by_role(user, account):
         return ArchiveGrant(account, None)
@@ -83,10 +84,11 @@ def archive_for_user(user: User, pk: int) -> ArchiveGrant:
 
 
 def account_for_owner(user: User, pk: int) -> KeyAccount:
-    """Write getter: the owner KAM, or an administrator."""
+    """Write getter: the owner KAM, or an administrator. Those who may only read get 403,
+    those who may not even read get 404."""
     account = archive_for_user(user, pk).account
     if not (account.owner_id == user.pk or user.role == Role.ADMIN):
-        raise Http404
+        raise PermissionDenied
     return account
 
 

@@ -29,7 +29,7 @@ from accounts.models import (
 from accounts.models.access import LoanStatus
 from accounts.models.archive import Status
 from kam import roles
-from kam.models import User
+from kam.models import Team, User
 from kam.roles import Role
 from kam.services import notify
 
@@ -365,6 +365,13 @@ def accounts_hand_over(
         if user.pk == leaver.pk or not user.is_active or user.role != Role.KAM:
             raise ValidationError(_("Successors must be active key account managers."))
     leaver = User.objects.select_for_update().get(pk=leaver.pk)
+    led = Team.objects.filter(manager=leaver).first()
+    if led is not None:
+        # A team is never left with an inactive manager: name the new one first.
+        raise ValidationError(
+            _("%(user)s leads the team %(team)s: assign the team a new sales manager first.")
+            % {"user": leaver, "team": led}
+        )
     handover = HandOver.objects.create(leaver=leaver, performed_by=by, note=note)
 
     def successor_of(account: KeyAccount) -> User:

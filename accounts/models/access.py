@@ -21,7 +21,10 @@ class ArchiveLoan(models.Model):
         KeyAccount, on_delete=models.PROTECT, related_name="loans", verbose_name=_("account")
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loans_requested"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="loans_requested",
+        verbose_name=_("requested by"),
     )
     reason = models.TextField(_("why you need the archive"))
     until = models.DateField(_("until"))
@@ -29,9 +32,14 @@ class ArchiveLoan(models.Model):
         _("status"), max_length=20, choices=LoanStatus.choices, default=LoanStatus.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
 
@@ -54,14 +62,22 @@ class AccessAction(models.TextChoices):
 class ArchiveAccess(models.Model):
     """查阅记录: who opened or exported which archive, when, and on what grounds."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(KeyAccount, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=20, choices=AccessAction.choices)
-    loan = models.ForeignKey(ArchiveLoan, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    detail = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    account = models.ForeignKey(
+        KeyAccount, on_delete=models.PROTECT, related_name="+", verbose_name=_("account")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices)
+    loan = models.ForeignKey(
+        ArchiveLoan, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("loan")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("archive access")
+        verbose_name_plural = _("access log")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["account", "-at"]), models.Index(fields=["user", "-at"])]
 
@@ -73,12 +89,18 @@ class HandOver(models.Model):
     """交接 (§7): one recorded move of everything a leaver owned to named successors."""
 
     leaver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_left"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handovers_left",
+        verbose_name=_("leaver"),
     )
     performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("performed by"),
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -88,6 +110,9 @@ class HandOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leaver} {self.at:%Y-%m-%d}"
+
+
+HANDOVER_KIND_LABELS = {"account": _("Key account")}
 
 
 class HandOverItem(models.Model):
@@ -106,3 +131,7 @@ class HandOverItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.label} → {self.successor}"
+
+    def get_kind_display(self) -> str:
+        """Later issues add their kinds (plans, invoices…) to HANDOVER_KIND_LABELS."""
+        return str(HANDOVER_KIND_LABELS.get(self.kind, self.kind))

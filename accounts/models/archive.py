@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.validators import validate_credit_code
+from accounts.validators import normalise_credit_code, validate_credit_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -105,6 +105,11 @@ class KeyAccount(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Stored upper-case so the unique constraint sees "91a…" and "91A…" as one code.
+        self.credit_code = normalise_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
     @property
     def completeness(self) -> int:
         """Share of the standard archive fields that are filled, in percent."""
@@ -123,7 +128,7 @@ class Contact(models.Model):
     account = models.ForeignKey(
         KeyAccount, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("account")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=ContactLevel.choices)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -56,6 +56,7 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     expect(page.locator("main form")).to_contain_text(
         zh("The check character does not match: please check the code for a typing error.")
     )
+    screenshot(page, "account_form")
     page.fill("#id_credit_code", VALID_CODE.lower())  # typed in lower case: stored upper
     page.locator("main form button[type=submit]").click()
 
@@ -95,9 +96,7 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     expect(page.locator("h1")).to_contain_text(zh(Tier.STRATEGIC.label))
     expect(fields).to_contain_text("0510-82005678")
     history = page.locator("#history")
-    expect(history).to_contain_text(
-        f"{zh(Tier.IMPORTANT.label)} → {zh(Tier.STRATEGIC.label)}"
-    )
+    expect(history).to_contain_text(f"{zh(Tier.IMPORTANT.label)} → {zh(Tier.STRATEGIC.label)}")
     expect(history).to_contain_text("0510-82001234 → 0510-82005678")
     expect(history).to_contain_text("刘采购")
     expect(history.locator("li").first).to_contain_text("张伟")

@@ -52,55 +52,57 @@ MEMBERS = (
     "anonymous",
 )
 
-# A cell is a status code, or "302 <where>" for a redirect to a named page.
-LOGIN = "302 login"
-LOOKUP = "302 lookup"
-DETAIL = "302 detail"
-LOANS = "302 loans"
-INBOX = "302 inbox"
-HOME = "302 home"
-ADMIN_LOGIN = "302 admin_login"
+# A cell is a status code, or a redirect (302) to a named page:
+LOG = "302 login"
+LKP = "302 lookup"
+ARC = "302 detail"  # the archive itself: who can already read it needs no loan
+LNS = "302 loans"
+INB = "302 inbox"
+HOM = "302 home"
+ADM = "302 admin_login"
 
+# Columns follow MEMBERS: owner KAM, KAM of another team, the owner's sales manager, another
+# sales manager, sales VP, GM, administrator, staff without a loan, staff with an active loan,
+# staff whose loan has expired, nobody signed in.
 # fmt: off
 MATRIX: dict[str, tuple] = {
-    #                      owner  other_kam manager other_mgr sales_vp gm   admin  staff  staff_loan staff_expired anonymous
+    # columns:                   own  oKAM mgr  oMgr VP   GM   adm  stf  loan exp  anon
     # kam/urls.py
-    "home":                 (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "login":                (HOME,  HOME,   HOME,   HOME,     HOME,   HOME, HOME,  HOME,  HOME,      HOME,         200),
-    "logout":               (LOGIN, LOGIN,  LOGIN,  LOGIN,    LOGIN,  LOGIN, LOGIN, LOGIN, LOGIN,    LOGIN,        LOGIN),
-    "password_change":      (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "password_change_done": (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "inbox":                (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "inbox_read_all":       (INBOX, INBOX,  INBOX,  INBOX,    INBOX,  INBOX, INBOX, INBOX, INBOX,    INBOX,        LOGIN),
-    "notification_open":    (INBOX, 404,    404,    404,      404,    404,  404,   404,   404,       404,          LOGIN),
-    "admin:index":          (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
-                             200, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN),
+    "home":                      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "login":                     (HOM, HOM, HOM, HOM, HOM, HOM, HOM, HOM, HOM, HOM, 200),
+    "logout":                    (LOG, LOG, LOG, LOG, LOG, LOG, LOG, LOG, LOG, LOG, LOG),
+    "password_change":           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "password_change_done":      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "inbox":                     (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "inbox_read_all":            (INB, INB, INB, INB, INB, INB, INB, INB, INB, INB, LOG),
+    "notification_open":         (INB, 404, 404, 404, 404, 404, 404, 404, 404, 404, LOG),
+    "admin:index":               (ADM, ADM, ADM, ADM, ADM, ADM, 200, ADM, ADM, ADM, ADM),
     # accounts/urls.py
-    "accounts:list":        (200,   200,    200,    200,      200,    200,  200,   LOOKUP, LOOKUP,   LOOKUP,       LOGIN),
-    "accounts:create":      (200,   200,    403,    403,      403,    403,  200,   403,   403,       403,          LOGIN),
-    "accounts:lookup":      (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "accounts:detail":      (200,   404,    200,    404,      200,    200,  200,   404,   200,       404,          LOGIN),
-    "accounts:edit":        (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
-    "accounts:retire":      (DETAIL, 404,   404,    404,      404,    404,  DETAIL, 404,  404,       404,          LOGIN),
-    "accounts:export":      (200,   404,    200,    404,      200,    200,  200,   404,   200,       404,          LOGIN),
-    "accounts:contact_new": (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
-    "accounts:contact_edit": (200,  404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
-    "accounts:event_new":   (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
-    "accounts:event_edit":  (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
-    "accounts:report_new":  (200,   404,    404,    404,      404,    404,  200,   404,   404,       404,          LOGIN),
-    "accounts:report_file": (200,   404,    200,    404,      200,    200,  200,   404,   200,       404,          LOGIN),
-    "accounts:review_new":  (200,   404,    404,    404,      404,    404,  404,   404,   404,       404,          LOGIN),
-    "accounts:major_matter_new": (200, 200, 200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "accounts:loan_new":    (DETAIL, 200,   DETAIL, 200,      DETAIL, DETAIL, DETAIL, 200, 200,      200,          LOGIN),
-    "accounts:loans":       (200,   200,    200,    200,      200,    200,  200,   200,   200,       200,          LOGIN),
-    "accounts:loan_decide": (LOANS, 404,    404,    404,      404,    404,  404,   404,   404,       404,          LOGIN),
-    "accounts:loan_withdraw": (404, 404,    404,    404,      404,    404,  404,   LOANS, 404,       404,          LOGIN),
-    "accounts:access_log":  (403,   403,    403,    403,      200,    403,  200,   403,   403,       403,          LOGIN),
-    "accounts:reviews_overdue": (200, 200,  200,    200,      200,    200,  200,   403,   403,       403,          LOGIN),
-    "accounts:handover":    (403,   403,    403,    403,      200,    403,  200,   403,   403,       403,          LOGIN),
-    "accounts:handover_detail": (403, 403,  403,    403,      200,    403,  200,   403,   403,       403,          LOGIN),
-    "accounts:import":      (403,   403,    403,    403,      403,    403,  200,   403,   403,       403,          LOGIN),
-    "accounts:import_template": (403, 403,  403,    403,      403,    403,  200,   403,   403,       403,          LOGIN),
+    "accounts:list":             (200, 200, 200, 200, 200, 200, 200, LKP, LKP, LKP, LOG),
+    "accounts:create":           (200, 200, 403, 403, 403, 403, 200, 403, 403, 403, LOG),
+    "accounts:lookup":           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "accounts:detail":           (200, 404, 200, 404, 200, 200, 200, 404, 200, 404, LOG),
+    "accounts:edit":             (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG),
+    "accounts:retire":           (ARC, 404, 403, 404, 403, 403, ARC, 404, 403, 404, LOG),
+    "accounts:export":           (200, 404, 200, 404, 200, 200, 200, 404, 200, 404, LOG),
+    "accounts:contact_new":      (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG),
+    "accounts:contact_edit":     (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG),
+    "accounts:event_new":        (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG),
+    "accounts:event_edit":       (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG),
+    "accounts:report_new":       (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG),
+    "accounts:report_file":      (200, 404, 200, 404, 200, 200, 200, 404, 200, 404, LOG),
+    "accounts:review_new":       (200, 404, 403, 404, 403, 403, 403, 404, 403, 404, LOG),
+    "accounts:major_matter_new": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "accounts:loan_new":         (ARC, 200, ARC, 200, ARC, ARC, ARC, 200, 200, 200, LOG),
+    "accounts:loans":            (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, LOG),
+    "accounts:loan_decide":      (LNS, 404, 404, 404, 404, 404, 404, 404, 404, 404, LOG),
+    "accounts:loan_withdraw":    (404, 404, 404, 404, 404, 404, 404, LNS, 404, 404, LOG),
+    "accounts:access_log":       (403, 403, 403, 403, 200, 403, 200, 403, 403, 403, LOG),
+    "accounts:reviews_overdue":  (200, 200, 200, 200, 200, 200, 200, 403, 403, 403, LOG),
+    "accounts:handover":         (403, 403, 403, 403, 200, 403, 200, 403, 403, 403, LOG),
+    "accounts:handover_detail":  (403, 403, 403, 403, 200, 403, 200, 403, 403, 403, LOG),
+    "accounts:import":           (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, LOG),
+    "accounts:import_template":  (403, 403, 403, 403, 403, 403, 200, 403, 403, 403, LOG),
 }
 # fmt: on
 
@@ -110,6 +112,7 @@ NOT_IN_MATRIX = {"set_language"}
 
 ARCHIVE_READS = {
     "accounts:detail": AccessAction.VIEW,
+    "accounts:edit": AccessAction.VIEW,  # the edit form shows the whole archive
     "accounts:export": AccessAction.EXPORT,
     "accounts:report_file": AccessAction.DOWNLOAD,
 }
@@ -344,9 +347,7 @@ def test_guessed_archive_url_tells_nothing(cast, client):
     assert not ArchiveAccess.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "member", ["owner", "manager", "sales_vp", "gm", "admin", "staff_loan"]
-)
+@pytest.mark.parametrize("member", ["owner", "manager", "sales_vp", "gm", "admin", "staff_loan"])
 def test_every_view_and_export_is_logged(cast, client, member):
     user = getattr(cast, member)
     client.force_login(user)
@@ -420,3 +421,27 @@ def test_leaver_loses_access_at_once(cast, client):
     response = client.get(url)
     assert response.status_code == 302
     assert response.headers["Location"].startswith(reverse("login"))
+
+
+def test_child_ids_of_another_account_give_404(cast, client):
+    """An owner cannot reach another archive's contacts, events or files through her own."""
+    foreign = KeyAccount.objects.create(name="别家客户有限公司", owner=UserFactory(role=Role.KAM))
+    contact = foreign.contacts.create(name="外人", level="operational")
+    event = AccountEvent.objects.create(
+        account=foreign, kind=EventKind.OTHER, title="外事", date=dt.date(2026, 1, 1)
+    )
+    report = FinancialReport.objects.create(
+        account=foreign,
+        period="2025",
+        uploaded_by=foreign.owner,
+        file=ContentFile(b"secret", name="foreign.pdf"),
+    )
+    client.force_login(cast.owner)
+    pk = cast.account.pk
+    for url in (
+        reverse("accounts:contact_edit", args=[pk, contact.pk]),
+        reverse("accounts:event_edit", args=[pk, event.pk]),
+        reverse("accounts:report_file", args=[pk, report.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert not ArchiveAccess.objects.exists()

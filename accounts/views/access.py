@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,7 +168,7 @@ def access_log(request):
 def review_new(request, pk):
     account = selectors.account_for_owner(request.user, pk)
     if not roles.can_review(request.user, account):
-        raise Http404
+        raise PermissionDenied
     form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

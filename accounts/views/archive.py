@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,14 +22,21 @@ from accounts.forms import (
 )
 from accounts.models import AccountEvent, Contact, FinancialReport
 from accounts.models.access import AccessAction
+from accounts.models.archive import Tier
 from kam import roles
 from kam.models import Team
 from kam.roles import Role
 
+# Strategic first: the stored codes would sort alphabetically.
+TIER_RANK = Case(
+    When(tier=Tier.STRATEGIC, then=Value(0)),
+    When(tier=Tier.IMPORTANT, then=Value(1)),
+    default=Value(2),
+)
 SORTS = {
     "name": "name",
     "-name": "-name",
-    "tier": "tier",
+    "tier": TIER_RANK,
     "owner": "owner__name",
     "status": "status",
     "updated": "-updated_at",
@@ -60,7 +67,7 @@ def _filtered_accounts(user, params):
     else:
         qs = qs.filter(is_archived=False)
     sort = params.get("sort", "name")
-    qs = qs.order_by(SORTS.get(sort, "name"), "pk")
+    qs = qs.order_by(SORTS.get(sort, "name"), "name", "pk")
     return form, qs, sort
 
 
@@ -144,6 +151,8 @@ def account_create(request):
 @login_required
 def account_edit(request, pk):
     account = selectors.account_for_owner(request.user, pk)
+    if request.method == "GET":  # the form shows the whole archive: a read like any other
+        services.access_record(user=request.user, account=account, action=AccessAction.VIEW)
     form = AccountForm(
         request.POST or None, instance=account, owner_choices=_owner_choices(request.user)
     )
