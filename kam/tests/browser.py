@@ -30,7 +30,7 @@ TIMEOUT_MS = 15_000
 @pytest.fixture(scope="session")
 def chromium_browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (see .ci/run)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
