@@ -24,5 +24,6 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("visits/", include("visits.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -271,8 +271,16 @@ def _url_names(patterns, namespace=""):
             yield namespace + p.name
 
 
+# Apps with their own matrix module (visits/tests/) check their namespace there.
+OWN_MATRIX_NAMESPACES = ("visits:",)
+
+
 def test_matrix_covers_every_url():
-    names = set(_url_names(get_resolver().url_patterns)) - NOT_IN_MATRIX
+    names = {
+        n
+        for n in set(_url_names(get_resolver().url_patterns)) - NOT_IN_MATRIX
+        if not n.startswith(OWN_MATRIX_NAMESPACES)
+    }
     assert names == set(MATRIX) - {"admin:index"}
 
 
