@@ -1,14 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors
-from accounts.models import ArchiveLoan
+from accounts.models import ArchiveLoan, MajorMatter
 from accounts.models.access import LoanStatus
+from accounts.models.archive import Tier
 from kam import roles
-from kam.models import Notification
+from kam.models import Notification, User
+from kam.roles import Role
 
 
 @login_required
@@ -17,8 +20,18 @@ def home(request):
     context = {"role": user.get_role_display()}
     if roles.can_use_list(user):
         visible = selectors.accounts_visible_to(user).filter(is_archived=False)
-        context["account_count"] = visible.count()
+        by_tier = dict(visible.order_by().values_list("tier").annotate(n=Count("pk")))
+        context["account_count"] = sum(by_tier.values())
+        context["by_tier"] = [(label, by_tier.get(code, 0)) for code, label in Tier.choices]
         context["reviews_overdue"] = selectors.reviews_overdue(user)[:10]
+    if user.role == Role.SALES_MANAGER:
+        context["team"] = (
+            User.objects.filter(team__manager=user, is_active=True)
+            .annotate(n=Count("accounts", filter=Q(accounts__is_archived=False)))
+            .order_by("name")
+        )
+    if roles.is_company_wide(user):
+        context["matters"] = MajorMatter.objects.select_related("account", "reported_by")[:5]
     context["loans_waiting"] = ArchiveLoan.objects.filter(
         account__owner=user, status=LoanStatus.PENDING
     ).count()
