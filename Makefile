@@ -18,6 +18,7 @@ venv: .venv/.installed
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data --if-empty
+	$(PY) manage.py run_jobs
 	@echo "Open http://$(RUN_ADDR) and sign in with one of the logins above."
 	$(PY) manage.py runserver --noreload $(RUN_ADDR)
 

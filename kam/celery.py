@@ -9,3 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
 app = Celery("kam")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _schedule_jobs(sender, **kwargs):
+    from kam.jobs import beat_schedule
+
+    sender.conf.beat_schedule = beat_schedule()

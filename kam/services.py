@@ -25,3 +25,19 @@ def notify(
         except IntegrityError:
             continue
     return created
+
+
+def notify_many(rows: list[Notification]) -> int:
+    """Bulk version for jobs: rows whose (recipient, key) exists already are skipped.
+    Returns how many were new."""
+    if not rows:
+        return 0
+    keys = {(n.recipient_id, n.key) for n in rows}
+    existing = set(
+        Notification.objects.filter(
+            recipient_id__in={r for r, _k in keys}, key__in={k for _r, k in keys}
+        ).values_list("recipient_id", "key")
+    )
+    fresh = {(n.recipient_id, n.key): n for n in rows if (n.recipient_id, n.key) not in existing}
+    Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True, batch_size=2000)
+    return len(fresh)

@@ -1,0 +1,84 @@
+"""Reminders about archives: semiannual reviews (§11) and account events (articles 4–6)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import AccountEvent, KeyAccount
+from accounts.selectors import REVIEW_INTERVAL_DAYS
+from kam.jobs import job
+from kam.models import Notification
+from kam.services import notify_many
+
+EVENT_NOTICE_DAYS = 3
+
+
+def _half(day: dt.date) -> str:
+    return f"{day.year}H{1 if day.month <= 6 else 2}"
+
+
+@job("review_reminders")
+def review_reminders(today: dt.date) -> int:
+    """Once per half-year per account whose review is overdue, to its owner."""
+    cutoff = today - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
+    overdue = (
+        KeyAccount.objects.filter(is_archived=False, owner__is_active=True)
+        .exclude(status="lost")
+        .annotate(since=Coalesce(Max("reviews__reviewed_on"), TruncDate("created_at")))
+        .filter(since__lt=cutoff)
+        .values_list("pk", "name", "owner_id")
+    )
+    rows = [
+        Notification(
+            recipient_id=owner_id,
+            kind="review_due",
+            key=f"review_due:{pk}:{_half(today)}",
+            title=_("Semiannual review due: %(account)s") % {"account": name},
+            url=reverse("accounts:review_new", args=[pk]),
+        )
+        for pk, name, owner_id in overdue
+    ]
+    return notify_many(rows)
+
+
+def occurrence(event_date: dt.date, year: int) -> dt.date:
+    """This year's date of a yearly event; 29 February falls on the 28th in common years."""
+    if event_date.month == 2 and event_date.day == 29 and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return event_date.replace(year=year)
+
+
+def _upcoming(today: dt.date):
+    horizon = today + dt.timedelta(days=EVENT_NOTICE_DAYS)
+    events = AccountEvent.objects.filter(
+        is_cancelled=False, account__is_archived=False, account__owner__is_active=True
+    ).filter(Q(yearly=True) | Q(date__range=(today, horizon)))
+    for event in events.select_related("account"):
+        for year in {today.year, horizon.year}:
+            when = occurrence(event.date, year) if event.yearly else event.date
+            if today <= when <= horizon:
+                yield event, when
+                break
+
+
+@job("event_reminders")
+def event_reminders(today: dt.date) -> int:
+    """A few days ahead of anniversaries, honours and other dated events, to the owner."""
+    rows = [
+        Notification(
+            recipient_id=event.account.owner_id,
+            kind="account_event",
+            key=f"account_event:{event.pk}:{when.isoformat()}",
+            title=_("%(date)s %(account)s: %(event)s")
+            % {"date": when.strftime("%m-%d"), "account": event.account.name, "event": event.title},
+            url=reverse("accounts:detail", args=[event.account_id]),
+        )
+        for event, when in _upcoming(today)
+    ]
+    return notify_many(rows)
