@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -11,6 +13,7 @@ from accounts.models.access import LoanStatus
 from accounts.models.archive import Tier
 from kam import roles
 from kam.models import Notification, User
+from kam.notifications import kind_label
 from kam.roles import Role
 
 
@@ -44,10 +47,24 @@ def home(request):
 def inbox(request):
     qs = request.user.notifications.all()
     show = request.GET.get("show", "unread")
+    kind = request.GET.get("kind", "")
+    kinds = sorted(set(qs.order_by().values_list("kind", flat=True)))
     if show == "unread":
         qs = qs.filter(read_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "kam/inbox.html", {"page": page, "show": show})
+    return render(
+        request,
+        "kam/inbox.html",
+        {
+            "page": page,
+            "show": show,
+            "kind": kind,
+            "kinds": [(k, kind_label(k)) for k in kinds],
+            "query": urlencode({"show": show, "kind": kind}),
+        },
+    )
 
 
 @login_required
