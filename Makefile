@@ -4,6 +4,8 @@ PIP := .venv/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kam
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 RUN_ADDR ?= 127.0.0.1:8000
+# Two workers: one per core on the CI machine; each gets its own test database.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format messages venv bench worker
 

@@ -29,3 +29,38 @@ def cast(db):
     from kam.tests.cast import make_cast
 
     return make_cast()
+
+
+# Data that migrations seed (frequency rules, complaint deadlines, analysis settings). A
+# transactional test (browser, real worker) flushes every table when it ends, so the seeds are
+# laid again, inside the test's own transaction, whenever a test finds them gone.
+SEEDS = [
+    ("visits.migrations.0002_seed_frequency_rules", "seed", "visits.FrequencyRule"),
+    (
+        "accounts.migrations.0004_receivables_complaints",
+        "seed_deadlines",
+        "accounts.ComplaintDeadline",
+    ),
+    ("analysis.migrations.0002_seed_rules", "seed", "analysis.ChurnWeight"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(request):
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(names):
+        return
+    transactional = (
+        "live_server" in names
+        or "transactional_db" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    import importlib
+
+    from django.apps import apps
+
+    for module, func, model in SEEDS:
+        if not apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), func)(apps, None)

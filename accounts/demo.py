@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts import demo_money
 from accounts.models import (
     AccountEvent,
     ArchiveLoan,
@@ -140,6 +141,7 @@ def build(ctx) -> None:
     accounts = list(KeyAccount.objects.order_by("pk"))
     _contacts(rng, accounts)
     _events(rng, accounts, today)
+    demo_money.build(ctx)  # contracts, receivables and complaints
     if ctx.scale:
         ctx.log.append(f"{len(accounts)} accounts for {len(ctx.kams)} KAMs")
         return

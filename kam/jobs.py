@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from celery.schedules import crontab
 
-JOB_APPS = ["kam", "accounts", "visits", "appraisal"]
+JOB_APPS = ["kam", "accounts", "visits", "appraisal", "analysis"]
 
 
 @dataclass(frozen=True)

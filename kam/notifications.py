@@ -10,6 +10,7 @@ KIND_LABELS = {
     "handover": _("Hand-overs"),
     "review_due": _("Semiannual reviews"),
     "account_event": _("Account events"),
+    "tier_review": _("Tier reviews"),
 }
 
 

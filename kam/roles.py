@@ -99,3 +99,142 @@ def can_import(user: User) -> bool:
 def can_review(user: User, account: KeyAccount) -> bool:
     """§11: the owner KAM reviews her accounts twice a year."""
     return user.is_active and account.owner_id == user.pk
+
+
+# Visits: monthly plans, records, itinerary changes, reviews and spot checks (§14) -------------
+
+# Who records visits of their own (§13: the owner KAM, the sales manager, the three VPs, the GM).
+VISITORS = {Role.KAM, Role.SALES_MANAGER, Role.SALES_VP, Role.TECH_VP, Role.EXEC_VP, Role.GM}
+
+
+def can_use_plans(user: User) -> bool:
+    """The plan and record lists: a KAM hers, a sales manager his team's, the line above all."""
+    return user.is_active and user.role in {Role.KAM, Role.SALES_MANAGER, *COMPANY_WIDE}
+
+
+def can_write_plan(user: User) -> bool:
+    """§14.1: every KAM fills next month's plan herself."""
+    return user.is_active and user.role == Role.KAM
+
+
+def can_review_plan(user: User) -> bool:
+    """§14.1: plans go to the sales VP for 核阅; nobody else approves or returns them."""
+    return user.is_active and user.role == Role.SALES_VP
+
+
+def can_record_visits(user: User) -> bool:
+    return user.is_active and user.role in VISITORS
+
+
+def can_review_record(user: User, kam: User) -> bool:
+    """§14.2: the sales manager reads his KAMs' records against their plans."""
+    return user.is_active and manages(user, kam)
+
+
+def can_spot_check(user: User) -> bool:
+    return user.is_active and user.role == Role.SALES_MANAGER
+
+
+def can_see_spot_checks(user: User) -> bool:
+    return user.is_active and user.role in {Role.SALES_MANAGER, *COMPANY_WIDE}
+
+
+# Executive schedule (高层拜访日程, §14.1) -----------------------------------------------------
+
+# Whose visits the schedule plans (§13): the owner's sales manager, the three VPs, the GM.
+SCHEDULED_VISITORS = {Role.SALES_MANAGER, Role.SALES_VP, Role.TECH_VP, Role.EXEC_VP, Role.GM}
+
+
+def can_edit_schedule(user: User) -> bool:
+    """The GM office sets the schedule every December; the GM and administrators may too."""
+    return user.is_active and user.role in {Role.GM_OFFICE, Role.GM, Role.ADMIN}
+
+
+def can_see_schedule(user: User) -> bool:
+    """The whole schedule: its editors, and the sales VP (read-only) who steers the sales side."""
+    return can_edit_schedule(user) or (user.is_active and user.role == Role.SALES_VP)
+
+
+def has_own_schedule(user: User) -> bool:
+    """Sales managers and executives see the visits scheduled for them."""
+    return user.is_active and user.role in SCHEDULED_VISITORS
+
+
+# Contracts, receivables and complaints (§4) --------------------------------------------------
+# They are part of the archive: whoever reads the archive reads them (accounts.selectors.
+# archive_for_user), and whoever keeps it writes them. Payments too are recorded by the owner
+# KAM, who receives the remittance advice, or by an administrator on finance's behalf.
+
+
+def can_use_receivables(user: User) -> bool:
+    """The receivables view is scoped like the list: a KAM hers, a manager his team's, the
+    sales VP, the GM and administrators all."""
+    return user.is_active and user.role in {Role.KAM, Role.SALES_MANAGER, *COMPANY_WIDE}
+
+
+def can_use_complaints(user: User) -> bool:
+    """The complaint list (and its overdue view), scoped like the account list."""
+    return can_use_receivables(user)
+
+
+def can_edit_money(user: User, account: KeyAccount) -> bool:
+    """Contracts, invoices, payments, collection actions, reconciliations and complaints."""
+    return can_edit_archive(user, account)
+
+
+def can_set_complaint_deadlines(user: User) -> bool:
+    return is_admin(user)
+
+
+# Compliance dashboard (§3) and the frequency rules (§13) -------------------------------------
+
+
+def can_see_compliance(user: User) -> bool:
+    """The sales VP, the GM and administrators see the company; a sales manager his team; a
+    KAM herself."""
+    return user.is_active and user.role in {Role.KAM, Role.SALES_MANAGER, *COMPANY_WIDE}
+
+
+def sees_team_compliance(user: User, manager_id: int | None) -> bool:
+    """A team's figures (`manager_id` its sales manager; None for the KAMs in no team)."""
+    if not can_see_compliance(user):
+        return False
+    return user.role in COMPANY_WIDE or (manager_id is not None and manager_id == user.pk)
+
+
+def sees_kam_compliance(user: User, kam: User) -> bool:
+    if not can_see_compliance(user):
+        return False
+    return user.role in COMPANY_WIDE or kam.pk == user.pk or manages(user, kam)
+
+
+def can_see_frequency_rules(user: User) -> bool:
+    """Everyone who plans, visits, schedules or steers visits reads the rules in force."""
+    return user.is_active and user.role != Role.STAFF
+
+
+# Analysis: dynamic tiers and churn warning (§6) ----------------------------------------------
+
+
+def can_see_tier_review(user: User) -> bool:
+    """The tier review: the sales VP and administrators work on it, the GM reads it."""
+    return user.is_active and user.role in COMPANY_WIDE
+
+
+def can_prepare_tier_review(user: User) -> bool:
+    return user.is_active and user.role in {Role.SALES_VP, Role.ADMIN}
+
+
+def can_decide_tier(user: User) -> bool:
+    """§6: the sales VP accepts or rejects each proposed promotion or demotion."""
+    return user.is_active and user.role == Role.SALES_VP
+
+
+def can_see_churn(user: User) -> bool:
+    """The churn risk list, scoped like the account list."""
+    return user.is_active and user.role in {Role.KAM, Role.SALES_MANAGER, *COMPANY_WIDE}
+
+
+def can_edit_criteria(user: User, account: KeyAccount) -> bool:
+    """The qualitative criteria of a strategic account (§3) are part of the archive."""
+    return can_edit_archive(user, account)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "visits",
     "appraisal",
+    "analysis",
 ]
 
 MIDDLEWARE = [

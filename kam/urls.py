@@ -25,5 +25,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("visits/", include("visits.urls")),
+    path("analysis/", include("analysis.urls")),
     path("admin/", admin.site.urls),
 ]

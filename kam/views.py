@@ -11,6 +11,7 @@ from accounts import selectors
 from accounts.models import ArchiveLoan, MajorMatter
 from accounts.models.access import LoanStatus
 from accounts.models.archive import Tier
+from analysis.selectors import accounts_at_risk
 from kam import roles
 from kam.models import Notification, User
 from kam.notifications import kind_label
@@ -27,6 +28,8 @@ def home(request):
         context["account_count"] = sum(by_tier.values())
         context["by_tier"] = [(label, by_tier.get(code, 0)) for code, label in Tier.choices]
         context["reviews_overdue"] = selectors.reviews_overdue(user)[:10]
+    if user.role == Role.KAM:  # §6: her own accounts at risk of loss, highest risk first
+        context["at_risk"] = accounts_at_risk(user, timezone.localdate())[:5]
     if user.role == Role.SALES_MANAGER:
         context["team"] = (
             User.objects.filter(team__manager=user, is_active=True)

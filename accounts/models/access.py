@@ -112,7 +112,13 @@ class HandOver(models.Model):
         return f"{self.leaver} {self.at:%Y-%m-%d}"
 
 
-HANDOVER_KIND_LABELS = {"account": _("Key account")}
+HANDOVER_KIND_LABELS = {
+    "account": _("Key account"),
+    "plan_line": _("Planned visit"),
+    "invoice": _("Open invoice"),
+    "promise": _("Payment promise to follow up"),
+    "complaint": _("Open complaint"),
+}
 
 
 class HandOverItem(models.Model):

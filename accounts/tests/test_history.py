@@ -1,5 +1,7 @@
 """§5.2: every change of an archive goes on record (who, when, old → new); nothing is deleted."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -215,3 +217,28 @@ def test_there_is_no_way_to_delete_an_account(client, cast):
     )
     assert response.status_code == 403
     assert KeyAccount.objects.filter(pk=cast.account.pk).exists()
+
+
+def test_editing_a_contact_and_an_event_through_their_forms_saves_and_records(client):
+    from accounts.models import AccountEvent, Contact
+    from kam.tests.factories import AccountFactory, ContactFactory
+
+    account = AccountFactory()
+    contact = ContactFactory(account=account, name="王经理", title="采购专员")
+    event = AccountEvent.objects.create(
+        account=account, kind="honour", title="旧标题", date=dt.date(2026, 1, 5)
+    )
+    client.force_login(account.owner)
+    response = client.post(
+        reverse("accounts:contact_edit", args=[account.pk, contact.pk]),
+        {"name": "王经理", "title": "采购部经理", "level": contact.level, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(pk=contact.pk)
+    assert contact.title == "采购部经理"
+    assert contact.history.first().history_user == account.owner
+    client.post(
+        reverse("accounts:event_edit", args=[account.pk, event.pk]),
+        {"kind": "honour", "title": "新标题", "date": "2026-01-05"},
+    )
+    assert AccountEvent.objects.get(pk=event.pk).title == "新标题"

@@ -195,8 +195,11 @@ def _child_form(request, pk, form_class, model, child_pk, save, title):
     form = form_class(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        # The bound form has already written the new values onto `instance`; the service
+        # compares against the stored row, so it gets a fresh copy.
+        stored = model.objects.get(pk=instance.pk) if instance else None
         try:
-            save(account, data, instance)
+            save(account, data, stored)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

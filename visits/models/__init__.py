@@ -7,15 +7,20 @@ from visits.models.plans import (
 from visits.models.records import SpotCheck, Visit, VisitRecord
 from visits.models.rules import FrequencyRule
 from visits.models.schedule import ExecutiveSchedule, ScheduledVisit
+from visits.models.tally import AccountTally, OwnerTally, TallyDirty, TallyState
 
 __all__ = [
+    "AccountTally",
     "ExecutiveSchedule",
     "FrequencyRule",
     "ItineraryChange",
+    "OwnerTally",
     "PlanLine",
     "PlanTransition",
     "ScheduledVisit",
     "SpotCheck",
+    "TallyDirty",
+    "TallyState",
     "Visit",
     "VisitPlan",
     "VisitRecord",

@@ -32,6 +32,8 @@ class VisitPlan(models.Model):
     )
     due_on = models.DateField(_("due on"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Set by the first submission only: a plan returned and resubmitted was still on time.
+    is_late = models.BooleanField(_("late"), default=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

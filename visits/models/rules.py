@@ -59,4 +59,6 @@ class FrequencyRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_tier_display()} · {self.get_visitor_role_display()} · {self.get_period_display()}"
+        return " · ".join(
+            [self.get_tier_display(), self.get_visitor_role_display(), self.get_period_display()]
+        )

@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import KeyAccount
-from kam.models import User
+from kam.models import Team, User
 from kam.roles import Role
 
 PAGES = [
@@ -22,6 +23,23 @@ PAGES = [
     ("reviews overdue", "/accounts/reviews/overdue/"),
     ("home", "/"),
 ]
+
+
+def compliance_pages(users: dict) -> list[tuple[str, str, str]]:
+    """The visit compliance dashboard (visits/views/compliance.py) at each level: the year
+    view (the one to keep under 300 ms) and a month."""
+    year, month = timezone.localdate().year, f"{timezone.localdate():%Y-%m}"
+    manager, kam = users["sales manager"], users["KAM"]
+    team = Team.objects.filter(manager=manager).values_list("pk", flat=True).first()
+    account = KeyAccount.objects.filter(owner=kam, tier__in=["strategic", "important"]).first()
+    return [
+        ("compliance, company, year", "sales VP", f"/visits/compliance/?p={year}"),
+        ("compliance, company, month", "sales VP", f"/visits/compliance/?p={month}"),
+        ("compliance, team, year", "sales manager", f"/visits/compliance/team/{team}/?p={year}"),
+        ("compliance, KAM, year", "KAM", f"/visits/compliance/kam/{kam.pk}/?p={year}"),
+        ("compliance, account, year", "KAM", f"/visits/compliance/account/{account.pk}/?p={year}"),
+        ("frequency rules", "KAM", "/visits/rules/"),
+    ]
 
 
 class Command(BaseCommand):
@@ -46,6 +64,8 @@ class Command(BaseCommand):
                 self._time(label, who, user, url, runs)
         account = KeyAccount.objects.order_by("pk").first()
         self._time("archive page", "owner KAM", account.owner, f"/accounts/{account.pk}/", runs)
+        for label, who, url in compliance_pages(users):
+            self._time(label, who, users[who], url, runs)
 
     def _time(self, label, who, user, url, runs):
         client = Client(HTTP_HOST="127.0.0.1")

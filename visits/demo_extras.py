@@ -1,0 +1,157 @@
+"""Demo visits, the normal demo only: what the services write beside each row and bulk_create
+does not (history rows, contacts met, timeline lines), and the inbox they leave behind. Scale
+runs skip all of it, as accounts/demo.py skips its history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Contact, TimelineEntry
+from kam.models import Notification
+from visits.demo_executives import at, met
+from visits.models import (
+    ExecutiveSchedule,
+    ItineraryChange,
+    PlanLine,
+    ScheduledVisit,
+    SpotCheck,
+    Visit,
+    VisitPlan,
+    VisitRecord,
+)
+from visits.models.choices import Purpose
+from visits.models.plans import PlanStatus
+from visits.months import add_months
+
+if TYPE_CHECKING:
+    from visits.demo import World
+
+BATCH = 5000
+
+
+def history(world: World, schedule: ExecutiveSchedule) -> None:
+    """One creation row each, dated and signed as the services would have (bulk_create
+    writes no history)."""
+    end_of = {}
+    for plan in VisitPlan.objects.select_related("kam"):
+        plan._history_date, plan._history_user = plan.created_at, plan.kam
+        end_of[plan.pk] = plan
+    VisitPlan.history.bulk_history_create(list(end_of.values()), batch_size=BATCH)
+    lines = list(PlanLine.objects.all())
+    for line in lines:
+        line._history_date = end_of[line.plan_id].created_at
+        line._history_user = end_of[line.plan_id].kam
+    PlanLine.history.bulk_history_create(lines, batch_size=BATCH)
+    records = list(VisitRecord.objects.select_related("kam"))
+    for r in records:
+        r._history_date, r._history_user = r.submitted_at or at(r.month), r.kam
+    VisitRecord.history.bulk_history_create(records, batch_size=BATCH)
+    visits = list(Visit.objects.select_related("visitor"))
+    for v in visits:
+        v._history_date, v._history_user = v.created_at, v.visitor
+    Visit.history.bulk_history_create(visits, batch_size=BATCH)
+    checks = list(SpotCheck.objects.all())
+    for c in checks:
+        c._history_date = c.checked_at or at(add_months(c.month, 1), 9)
+    SpotCheck.history.bulk_history_create(checks, batch_size=BATCH)
+    office = world.users["gmoffice"]
+    ExecutiveSchedule.history.bulk_history_create(
+        [schedule], default_user=office, default_date=schedule.published_at
+    )
+    ScheduledVisit.history.bulk_history_create(
+        list(schedule.items.all()), default_user=office, default_date=schedule.created_at
+    )
+
+
+def timeline_and_contacts(world: World) -> None:
+    """What visit_create writes beside each visit: whom it met and a line on the account's
+    timeline; and the itinerary changes' lines."""
+    through = Visit.contacts.through
+    people = dict(Contact.objects.values_list("pk", "name"))
+    links, entries = [], []
+    for v in Visit.objects.select_related("plan_line"):
+        contact = met(world, v)
+        if contact is not None:
+            links.append(through(visit_id=v.pk, contact_id=contact))
+        purposes = "、".join(str(Purpose(p).label) for p in v.purposes)
+        summary = " · ".join(
+            x for x in (v.visited_on.isoformat(), people.get(contact, ""), purposes) if x
+        )
+        entries.append(
+            TimelineEntry(
+                account_id=v.account_id,
+                kind="visit",
+                summary=summary,
+                actor_id=v.visitor_id,
+                url=reverse("visits:visit_detail", args=[v.pk]),
+                at=at(v.visited_on, v.time_in.hour if v.time_in else 9),
+            )
+        )
+    for c in ItineraryChange.objects.select_related("line"):
+        entries.append(
+            TimelineEntry(
+                account_id=c.line.account_id,
+                kind="itinerary_change",
+                summary=f"{c.what_changed}: {c.reason}",
+                actor_id=c.reported_by_id,
+                url=reverse("visits:plan_detail", args=[c.line.plan_id]),
+                at=c.reported_at,
+            )
+        )
+    through.objects.bulk_create(links, batch_size=BATCH)
+    TimelineEntry.objects.bulk_create(entries, batch_size=BATCH)
+
+
+def notifications(world: World, schedule: ExecutiveSchedule) -> None:
+    """The inbox as the services left it: plans waiting for the VP, a returned plan waiting
+    for its KAM, and everyone's copy of this year's schedule."""
+    vp = world.users["salesvp"]
+    waiting = VisitPlan.objects.filter(
+        month=add_months(world.this_month, 1),
+        status__in=[PlanStatus.SUBMITTED, PlanStatus.RETURNED],
+    ).select_related("kam")
+    notes = []
+    for plan in waiting:
+        n = plan.transitions.count()
+        month = f"{plan.month:%Y-%m}"
+        if plan.status == PlanStatus.SUBMITTED:
+            notes.append(
+                Notification(
+                    recipient=vp,
+                    kind="plan_submitted",
+                    key=f"plan_submitted:{plan.pk}:{n}",
+                    title=f"{plan.kam}提交了{month}月拜访计划",
+                    url=reverse("visits:plan_detail", args=[plan.pk]),
+                )
+            )
+        else:
+            notes.append(
+                Notification(
+                    recipient=plan.kam,
+                    kind="plan_returned",
+                    key=f"plan_returned:{plan.pk}:{n}",
+                    title=f"您{month}的月拜访计划被退回修改",
+                    body=plan.comment,
+                    url=reverse("visits:plan_detail", args=[plan.pk]),
+                )
+            )
+    counts = defaultdict(int)
+    for visitor in schedule.items.values_list("visitor_id", flat=True):
+        counts[visitor] += 1
+    for visitor, n in counts.items():
+        notes.append(
+            Notification(
+                recipient_id=visitor,
+                kind="executive_schedule",
+                key=f"schedule:{schedule.year}:{schedule.published_at:%Y%m%d%H%M%S%f}",
+                title=f"{schedule.year}年高层拜访日程已发布",
+                body=f"您在{schedule.year}年共有{n}次大客户拜访安排。",
+                url=reverse("visits:my_schedule") + f"?year={schedule.year}",
+                read_at=timezone.now(),
+            )
+        )
+    Notification.objects.bulk_create(notes)

@@ -1,0 +1,212 @@
+"""Reads for visits and monthly records (月度客户拜访记录表): scopes, getters, the record page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import KeyAccount
+from accounts.selectors import accounts_visible_to
+from kam.models import User
+from kam.roles import COMPANY_WIDE, Role
+from visits.models import ItineraryChange, PlanLine, Visit, VisitPlan, VisitRecord
+from visits.models.plans import LineReview
+from visits.months import month_end
+from visits.selectors.plans import team_members
+
+
+def recordable_accounts(user: User) -> QuerySet[KeyAccount]:
+    """Accounts a user may record a visit to: a KAM her own, a sales manager his team's,
+    executives any (§13 sends the VPs and the GM to every key account)."""
+    if not (user.is_authenticated and user.is_active):
+        return KeyAccount.objects.none()
+    if user.role in {Role.TECH_VP, Role.EXEC_VP}:
+        qs = KeyAccount.objects.select_related("owner")
+    elif user.role in {Role.KAM, Role.SALES_MANAGER, Role.SALES_VP, Role.GM}:
+        qs = accounts_visible_to(user)
+    else:
+        return KeyAccount.objects.none()
+    return qs.filter(is_archived=False)
+
+
+def visits_visible_to(user: User) -> QuerySet[Visit]:
+    """Her own visits and every visit to her accounts for a KAM; his team's and his own for
+    a sales manager; the whole company for the sales VP, GM and administrators."""
+    qs = Visit.objects.select_related("account", "visitor", "plan_line", "record")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role in COMPANY_WIDE:
+        return qs
+    if user.role == Role.KAM:
+        return qs.filter(Q(visitor=user) | Q(account__owner=user))
+    if user.role == Role.SALES_MANAGER:
+        team = team_members(user).values("pk")
+        return qs.filter(Q(visitor=user) | Q(visitor__in=team) | Q(account__owner__in=team))
+    return qs.filter(visitor=user)
+
+
+def visit_for_user(user: User, pk: int) -> Visit:
+    visit = (
+        visits_visible_to(user)
+        .select_related("account__owner", "spot_check", "spot_check__called_contact")
+        .prefetch_related("contacts", _changes())
+        .filter(pk=pk)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def visit_for_visitor(user: User, pk: int) -> Visit:
+    visit = visit_for_user(user, pk)
+    if visit.visitor_id != user.pk:
+        raise PermissionDenied
+    return visit
+
+
+def records_visible_to(user: User) -> QuerySet[VisitRecord]:
+    qs = VisitRecord.objects.select_related("kam", "kam__team", "reviewed_by")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role in COMPANY_WIDE:
+        return qs
+    if user.role == Role.KAM:
+        return qs.filter(kam=user)
+    if user.role == Role.SALES_MANAGER:
+        return qs.filter(kam__in=team_members(user).values("pk"))
+    return qs.none()
+
+
+def record_for_user(user: User, pk: int) -> VisitRecord:
+    record = records_visible_to(user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+RECORD_FILTER_STATUSES = ("open", "submitted", "reviewed")
+
+
+def records_list(user: User, *, month: dt.date | None, status: str, team: int | None):
+    qs = records_visible_to(user).annotate(
+        visit_count=Count("visits", filter=Q(visits__is_cancelled=False))
+    )
+    if month:
+        qs = qs.filter(month=month)
+    if status in RECORD_FILTER_STATUSES:
+        qs = qs.filter(status=status)
+    if team:
+        qs = qs.filter(kam__team_id=team)
+    if status == "submitted":
+        return qs.order_by("month", "submitted_at", "pk")
+    return qs.order_by("-month", "kam__name", "pk")
+
+
+def _changes() -> Prefetch:
+    return Prefetch(
+        "changes",
+        queryset=ItineraryChange.objects.select_related("reported_by", "line").order_by(
+            "reported_at", "pk"
+        ),
+    )
+
+
+def record_lines(kam: User, month: dt.date) -> QuerySet[PlanLine]:
+    """The plan lines a month's record is read against: the KAM's plan for that month."""
+    return (
+        PlanLine.objects.filter(plan__kam=kam, plan__month=month, is_cancelled=False)
+        .select_related("account", "contact")
+        .order_by("planned_on", "account__name", "pk")
+    )
+
+
+def month_visits(visitor: User, month: dt.date) -> list[Visit]:
+    """The visitor's visits of the month, each with `met` (contacts) and `change_list`.
+    Grouped by hand rather than prefetched: a prefetch builds a related manager per visit,
+    which costs more than the query on a busy month."""
+    visits = list(
+        Visit.objects.filter(
+            visitor=visitor,
+            visited_on__gte=month,
+            visited_on__lte=month_end(month),
+            is_cancelled=False,
+        )
+        .select_related("account", "plan_line", "spot_check")
+        .order_by("visited_on", "time_in", "pk")
+    )
+    ids = [v.pk for v in visits]
+    met: dict[int, list] = defaultdict(list)
+    through = Visit.contacts.through.objects.filter(visit_id__in=ids).select_related("contact")
+    for row in through.order_by("contact__name", "pk"):
+        met[row.visit_id].append(row.contact)
+    changes: dict[int, list] = defaultdict(list)
+    for change in ItineraryChange.objects.filter(visit_id__in=ids).order_by("reported_at", "pk"):
+        changes[change.visit_id].append(change)
+    for visit in visits:
+        visit.met, visit.change_list = met[visit.pk], changes[visit.pk]
+    return visits
+
+
+def suggested_review(line: PlanLine, visits: list[Visit]) -> str:
+    """What the record says happened to a line, for the manager to confirm or correct:
+    a visit on the planned day is as planned, a visit on another day or a reported change
+    is rescheduled, nothing is missed."""
+    if any(v.visited_on == line.planned_on for v in visits):
+        return LineReview.AS_PLANNED
+    if visits or list(line.changes.all()):
+        return LineReview.RESCHEDULED
+    return LineReview.MISSED
+
+
+@dataclass
+class LineRow:
+    line: PlanLine
+    visits: list[Visit]
+    suggestion: str
+
+    @property
+    def review(self) -> str:
+        return self.line.review if self.line.review != LineReview.PENDING else self.suggestion
+
+
+@dataclass
+class MonthRecord:
+    """What the record page shows for one visitor and month."""
+
+    visitor: User
+    month: dt.date
+    record: VisitRecord | None
+    plan: VisitPlan | None
+    rows: list[LineRow]
+    visits: list[Visit]
+
+    @property
+    def unplanned(self) -> list[Visit]:
+        return [v for v in self.visits if v.plan_line_id is None]
+
+    @property
+    def total_hours(self):
+        return sum((v.hours for v in self.visits if v.hours is not None), start=0)
+
+
+def month_record(visitor: User, month: dt.date, record: VisitRecord | None) -> MonthRecord:
+    visits = month_visits(visitor, month)
+    plan = VisitPlan.objects.filter(kam=visitor, month=month).first()
+    by_line: dict[int, list[Visit]] = {}
+    for visit in visits:
+        if visit.plan_line_id:
+            by_line.setdefault(visit.plan_line_id, []).append(visit)
+    lines = (
+        list(record_lines(visitor, month).prefetch_related(_changes())) if plan is not None else []
+    )
+    rows = [
+        LineRow(line, by_line.get(line.pk, []), suggested_review(line, by_line.get(line.pk, [])))
+        for line in lines
+    ]
+    return MonthRecord(visitor, month, record, plan, rows, visits)

@@ -1,0 +1,214 @@
+"""Reads for the executive schedule (高层拜访日程): the year's items, whether each is done, the
+load per visitor and month, and one person's own scheduled visits.
+
+A scheduled item counts as done when its visitor has recorded a visit (not withdrawn) to its
+account in its month. The match is a subquery on every item, so a page of items costs one
+query however many visits exist; nothing is written when a visit is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from accounts.models import KeyAccount
+from accounts.models.archive import Status, Tier
+from kam import roles
+from kam.models import User
+from kam.roles import SCHEDULED_VISITORS
+from visits.models import ExecutiveSchedule, ScheduledVisit, Visit
+from visits.models.choices import VisitKind
+from visits.scheduling import SCHEDULE_ROLES
+
+SCHEDULED_TIERS = (Tier.STRATEGIC, Tier.IMPORTANT)
+
+
+def _matching_visits() -> QuerySet[Visit]:
+    """Visits that make an item (the outer row) done: same visitor, account and month."""
+    return Visit.objects.filter(
+        visitor=OuterRef("visitor"),
+        account=OuterRef("account"),
+        kind=VisitKind.VISIT,
+        is_cancelled=False,
+        visited_on__gte=OuterRef("month"),
+        visited_on__year=OuterRef("month__year"),
+        visited_on__month=OuterRef("month__month"),
+    )
+
+
+def item_is_done(item: ScheduledVisit) -> bool:
+    return Visit.objects.filter(
+        visitor_id=item.visitor_id,
+        account_id=item.account_id,
+        kind=VisitKind.VISIT,
+        is_cancelled=False,
+        visited_on__year=item.month.year,
+        visited_on__month=item.month.month,
+    ).exists()
+
+
+def with_done(items: QuerySet[ScheduledVisit]) -> QuerySet[ScheduledVisit]:
+    """Annotate `done_visit_id` and `done_on` (the first matching visit) on each item."""
+    first = _matching_visits().order_by("visited_on", "pk")
+    return items.annotate(
+        done_visit_id=Subquery(first.values("pk")[:1]),
+        done_on=Subquery(first.values("visited_on")[:1]),
+    )
+
+
+def schedule_of_year(year: int) -> ExecutiveSchedule | None:
+    return (
+        ExecutiveSchedule.objects.select_related("created_by", "published_by")
+        .filter(year=year)
+        .first()
+    )
+
+
+def live_items(schedule: ExecutiveSchedule) -> QuerySet[ScheduledVisit]:
+    return schedule.items.filter(is_cancelled=False)
+
+
+def scheduled_accounts() -> QuerySet[KeyAccount]:
+    """The accounts the rules give executive visits: active strategic and important ones."""
+    return KeyAccount.objects.filter(
+        status=Status.ACTIVE, tier__in=SCHEDULED_TIERS, is_archived=False
+    )
+
+
+def schedule_visitors() -> QuerySet[User]:
+    """Everyone who may be scheduled to visit: sales managers and executives in office."""
+    return User.objects.filter(is_active=True, role__in=SCHEDULED_VISITORS).order_by(
+        "role", "name", "username"
+    )
+
+
+@dataclass
+class LoadRow:
+    """One visitor's scheduled visits per month (index 0 = January) and how many are done."""
+
+    visitor: User
+    months: list[int] = field(default_factory=lambda: [0] * 12)
+    done: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.months)
+
+
+def schedule_load(schedule: ExecutiveSchedule) -> list[LoadRow]:
+    """Per visitor and month, in two queries: the counts, then the visitors they name."""
+    counts = (
+        live_items(schedule)
+        .annotate(is_done=Exists(_matching_visits()))
+        .order_by()
+        .values("visitor_id", "month")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
+    )
+    rows: dict[int, LoadRow] = {}
+    raw = list(counts)
+    people = User.objects.in_bulk({r["visitor_id"] for r in raw})
+    for r in raw:
+        row = rows.setdefault(r["visitor_id"], LoadRow(people[r["visitor_id"]]))
+        row.months[r["month"].month - 1] += r["n"]
+        row.done += r["done"]
+    rank = {role: i for i, role in enumerate(SCHEDULE_ROLES)}
+    return sorted(
+        rows.values(), key=lambda r: (rank.get(r.visitor.role, 9), str(r.visitor), r.visitor.pk)
+    )
+
+
+@dataclass
+class ScheduleFilter:
+    q: str = ""
+    tier: str = ""
+    visitor: User | None = None
+    month: int | None = None
+
+
+def filtered_items(schedule: ExecutiveSchedule, f: ScheduleFilter) -> QuerySet[ScheduledVisit]:
+    items = live_items(schedule)
+    if f.visitor is not None:
+        items = items.filter(visitor=f.visitor)
+    if f.month:
+        items = items.filter(month=dt.date(schedule.year, f.month, 1))
+    if f.tier:
+        items = items.filter(account__tier=f.tier)
+    if f.q:
+        items = items.filter(account__name__icontains=f.q)
+    return items
+
+
+def schedule_accounts(schedule: ExecutiveSchedule, f: ScheduleFilter) -> QuerySet[KeyAccount]:
+    """The accounts (rows of the grid) that have items passing the filter, by name."""
+    ids = filtered_items(schedule, f).values("account_id")
+    return (
+        KeyAccount.objects.filter(pk__in=ids)
+        .select_related("owner", "owner__team")
+        .only("pk", "name", "tier", "status", "owner__name", "owner__username", "owner__team")
+        .order_by("name", "pk")
+    )
+
+
+@dataclass
+class GridRow:
+    account: KeyAccount
+    months: list[list[ScheduledVisit]] = field(default_factory=lambda: [[] for _ in range(12)])
+
+
+def schedule_grid(
+    schedule: ExecutiveSchedule, f: ScheduleFilter, accounts: list[KeyAccount]
+) -> list[GridRow]:
+    """A row per account of the page, a cell per month holding its items: one query."""
+    rows = {a.pk: GridRow(a) for a in accounts}
+    items = (
+        with_done(filtered_items(schedule, f).filter(account_id__in=list(rows)))
+        .select_related("visitor")
+        .order_by("month", "visitor_role", "pk")
+    )
+    rank = {role: i for i, role in enumerate(SCHEDULE_ROLES)}
+    for item in items:
+        rows[item.account_id].months[item.month.month - 1].append(item)
+    for row in rows.values():
+        for cell in row.months:
+            cell.sort(key=lambda i: rank.get(i.visitor_role, 9))
+    return list(rows.values())
+
+
+def my_scheduled_visits(user: User, year: int) -> QuerySet[ScheduledVisit]:
+    """The user's own items in a published schedule: a draft is not yet anyone's plan."""
+    items = ScheduledVisit.objects.filter(
+        visitor=user,
+        is_cancelled=False,
+        schedule__year=year,
+        schedule__published_at__isnull=False,
+    )
+    return with_done(items).select_related("account").order_by("month", "account__name", "pk")
+
+
+def my_schedule_years(user: User) -> list[int]:
+    return list(
+        ExecutiveSchedule.objects.filter(
+            published_at__isnull=False, items__visitor=user, items__is_cancelled=False
+        )
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("year")
+    )
+
+
+def item_for_editor(user: User, pk: int) -> ScheduledVisit:
+    """Write getter for the GM office, the GM and administrators; everyone else gets 403."""
+    if not roles.can_edit_schedule(user):
+        raise PermissionDenied
+    item = (
+        with_done(ScheduledVisit.objects.filter(pk=pk, is_cancelled=False))
+        .select_related("schedule", "account", "visitor")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item

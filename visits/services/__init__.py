@@ -1,0 +1,1 @@
+"""Writes of the visits app, one module per topic (plans, records, spot checks…)."""

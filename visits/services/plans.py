@@ -1,0 +1,274 @@
+"""Writes on monthly visit plans (月拜访计划表, §14.1): draft → submitted → approved, or
+returned with comments (核阅) → revised → resubmitted. Every state change is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Contact, KeyAccount
+from accounts.services import sales_vps
+from kam import roles
+from kam.models import User
+from kam.services import notify
+from visits.models import PlanLine, PlanTransition, VisitPlan
+from visits.models.choices import Purpose
+from visits.models.plans import PlanStatus
+from visits.months import add_months, month_end, month_of, this_month
+from visits.selectors.plans import plannable_accounts
+
+# §14.1 says "each month, next month's plan"; the 25th leaves the VP days to review it.
+PLAN_DUE_DAY = 25
+MAX_HOURS = Decimal("24")
+
+
+def plan_due_on(month: dt.date) -> dt.date:
+    return add_months(month, -1).replace(day=PLAN_DUE_DAY)
+
+
+@dataclass
+class LineInput:
+    """One row of the plan form; `id` None for a new line, `delete` to take a line out."""
+
+    account: KeyAccount | None
+    planned_on: dt.date | None
+    contact: Contact | None = None
+    purposes: list[str] = field(default_factory=list)
+    expected_hours: Decimal = Decimal("1.0")
+    notes: str = ""
+    id: int | None = None
+    delete: bool = False
+
+
+@transaction.atomic
+def plan_start(*, kam: User, month: dt.date, by: User) -> VisitPlan:
+    """The KAM's plan for a month, created as a draft the first time it is opened."""
+    if by.pk != kam.pk or not roles.can_write_plan(by):
+        raise PermissionDenied
+    month = month_of(month)
+    if not this_month() <= month <= add_months(this_month(), 1):
+        raise ValidationError(_("Plans are made for this month or next month."))
+    plan = VisitPlan.objects.filter(kam=kam, month=month).first()
+    if plan is None:
+        plan = VisitPlan(kam=kam, month=month, due_on=plan_due_on(month))
+        plan._history_user = by
+        plan.save()
+    return plan
+
+
+def _locked_editable(plan: VisitPlan, by: User) -> VisitPlan:
+    plan = VisitPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.kam_id != by.pk or not roles.can_write_plan(by):
+        raise PermissionDenied
+    if not plan.is_editable:
+        raise ValidationError(
+            _("This plan is %(status)s and cannot be changed.")
+            % {"status": plan.get_status_display()}
+        )
+    return plan
+
+
+def _check_line(plan: VisitPlan, row: LineInput, allowed: set[int]) -> None:
+    if row.account is None or row.account.pk not in allowed:
+        raise ValidationError(_("Choose one of your active key accounts."))
+    if row.planned_on is None or not plan.month <= row.planned_on <= month_end(plan.month):
+        raise ValidationError(
+            _("%(account)s: the planned date must fall in %(month)s.")
+            % {"account": row.account.name, "month": f"{plan.month:%Y-%m}"}
+        )
+    if row.contact is not None and row.contact.account_id != row.account.pk:
+        raise ValidationError(
+            _("%(account)s: the contact must be one of this account's contacts.")
+            % {"account": row.account.name}
+        )
+    if not row.purposes or not set(row.purposes) <= set(Purpose.values):
+        raise ValidationError(
+            _("%(account)s: choose at least one purpose.") % {"account": row.account.name}
+        )
+    if not Decimal("0.5") <= row.expected_hours <= MAX_HOURS:
+        raise ValidationError(
+            _("%(account)s: the expected duration is between 0.5 and 24 hours.")
+            % {"account": row.account.name}
+        )
+
+
+@transaction.atomic
+def plan_lines_save(*, plan: VisitPlan, by: User, rows: Sequence[LineInput]) -> int:
+    """Create, change and take out lines in one go; returns how many lines changed. Lines
+    taken out are kept, marked removed: a plan's history shows what was once in it."""
+    plan = _locked_editable(plan, by)
+    existing = {line.pk: line for line in plan.lines.filter(is_cancelled=False)}
+    allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
+    changed = 0
+    for row in rows:
+        line = existing.get(row.id) if row.id else PlanLine(plan=plan)
+        if line is None:
+            raise ValidationError(_("A line of this plan has changed meanwhile; reload the page."))
+        if row.delete:
+            if line.pk:
+                line.is_cancelled = True
+                line._history_user = by
+                line.save(update_fields=["is_cancelled"])
+                changed += 1
+            continue
+        values = _values(row)
+        if line.pk and all(getattr(line, k) == v for k, v in values.items()):
+            continue  # untouched: kept even if its account has since left the KAM's list
+        _check_line(plan, row, allowed)
+        for key, value in values.items():
+            setattr(line, key, value)
+        line._history_user = by
+        line.save()
+        changed += 1
+    return changed
+
+
+def _values(row: LineInput) -> dict:
+    return {
+        "account_id": row.account.pk if row.account else None,
+        "planned_on": row.planned_on,
+        "contact_id": row.contact.pk if row.contact else None,
+        "purposes": list(row.purposes),
+        "expected_hours": row.expected_hours,
+        "notes": row.notes.strip(),
+    }
+
+
+def _same_day_in(month: dt.date, day: dt.date) -> dt.date:
+    return min(month.replace(day=1) + dt.timedelta(days=day.day - 1), month_end(month))
+
+
+@transaction.atomic
+def plan_copy_previous(*, plan: VisitPlan, by: User) -> int:
+    """Copy last month's lines on the same day of the month (the last day when the month is
+    shorter), for accounts the KAM still serves; lines already in the plan are not doubled."""
+    plan = _locked_editable(plan, by)
+    source = VisitPlan.objects.filter(kam=plan.kam, month=add_months(plan.month, -1)).first()
+    if source is None:
+        raise ValidationError(_("There is no plan for last month to copy."))
+    allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
+    present = set(plan.lines.filter(is_cancelled=False).values_list("account_id", "planned_on"))
+    copied = 0
+    for old in source.lines.filter(is_cancelled=False, account_id__in=allowed).select_related(
+        "contact"
+    ):
+        day = _same_day_in(plan.month, old.planned_on)
+        if (old.account_id, day) in present:
+            continue
+        contact = old.contact if old.contact and old.contact.is_active else None
+        line = PlanLine(
+            plan=plan,
+            account_id=old.account_id,
+            planned_on=day,
+            contact=contact,
+            purposes=list(old.purposes),
+            expected_hours=old.expected_hours,
+            notes=old.notes,
+        )
+        line._history_user = by
+        line.save()
+        present.add((old.account_id, day))
+        copied += 1
+    return copied
+
+
+def _transition(plan: VisitPlan, to: str, by: User, comment: str = "") -> None:
+    PlanTransition.objects.create(
+        plan=plan, from_status=plan.status, to_status=to, by=by, comment=comment
+    )
+    plan.status = to
+    plan._history_user = by
+
+
+def plan_url(plan: VisitPlan) -> str:
+    return reverse("visits:plan_detail", args=[plan.pk])
+
+
+@transaction.atomic
+def plan_submit(*, plan: VisitPlan, by: User) -> VisitPlan:
+    """To the sales VP for review. The first submission decides whether the plan was late."""
+    plan = _locked_editable(plan, by)
+    if not plan.lines.filter(is_cancelled=False).exists():
+        raise ValidationError(_("Add at least one visit before submitting the plan."))
+    first = plan.submitted_at is None
+    now = timezone.now()
+    resubmitted = plan.status == PlanStatus.RETURNED
+    _transition(plan, PlanStatus.SUBMITTED, by)
+    if first:
+        plan.submitted_at = now
+        plan.is_late = timezone.localdate(now) > plan.due_on
+    plan.save()
+    month = f"{plan.month:%Y-%m}"
+    notify(
+        recipients=sales_vps(),
+        kind="plan_submitted",
+        key=f"plan_submitted:{plan.pk}:{plan.transitions.count()}",
+        title=(
+            _("%(kam)s resubmitted the visit plan for %(month)s")
+            if resubmitted
+            else _("%(kam)s submitted the visit plan for %(month)s")
+        )
+        % {"kam": plan.kam, "month": month},
+        url=plan_url(plan),
+    )
+    return plan
+
+
+def _locked_submitted(plan: VisitPlan, by: User) -> VisitPlan:
+    if not roles.can_review_plan(by):
+        raise PermissionDenied
+    plan = VisitPlan.objects.select_for_update(of=("self",)).select_related("kam").get(pk=plan.pk)
+    if plan.status != PlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted plan can be reviewed."))
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, plan: VisitPlan, by: User, comment: str = "") -> VisitPlan:
+    plan = _locked_submitted(plan, by)
+    _transition(plan, PlanStatus.APPROVED, by, comment.strip())
+    _decided(plan, by, comment)
+    notify(
+        recipients=[plan.kam],
+        kind="plan_approved",
+        key=f"plan_approved:{plan.pk}:{plan.transitions.count()}",
+        title=_("Your visit plan for %(month)s is approved") % {"month": f"{plan.month:%Y-%m}"},
+        body=comment.strip(),
+        url=plan_url(plan),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, plan: VisitPlan, by: User, comment: str) -> VisitPlan:
+    """核阅: back to the KAM with what to change; the comment is what she acts on."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what should be changed.")})
+    plan = _locked_submitted(plan, by)
+    _transition(plan, PlanStatus.RETURNED, by, comment.strip())
+    _decided(plan, by, comment)
+    notify(
+        recipients=[plan.kam],
+        kind="plan_returned",
+        key=f"plan_returned:{plan.pk}:{plan.transitions.count()}",
+        title=_("Your visit plan for %(month)s was returned for revision")
+        % {"month": f"{plan.month:%Y-%m}"},
+        body=comment.strip(),
+        url=plan_url(plan),
+    )
+    return plan
+
+
+def _decided(plan: VisitPlan, by: User, comment: str) -> None:
+    plan.decided_by = by
+    plan.decided_at = timezone.now()
+    plan.comment = comment.strip()
+    plan.save()

@@ -1,0 +1,220 @@
+"""Who may open what among the executive schedule's URLs (visits/views/schedule.py): every URL
+for every role, written out by hand from SPEC §1 and §14.1.
+
+Rules the table encodes:
+- the year's schedule: the GM office sets it, the GM and administrators may too; the sales VP
+  reads it; everyone else is refused (403), sales managers and other executives included;
+- one's own scheduled visits ("my schedule"): sales managers and the executives who visit
+  (sales VP, technical VP, executive VP, GM); not the GM office, administrators, KAMs or staff;
+- writes (propose, publish, move, remove, add) happen only when the row says they may.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
+
+from kam.models import Notification
+from kam.roles import Role
+from kam.tests.cast import Cast
+from kam.tests.factories import UserFactory
+from visits.models import ExecutiveSchedule, ScheduledVisit
+from visits.services import schedule as services
+from visits.tests.plan_fixtures import SH
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 6, 10, 10, tzinfo=SH)  # June 2026: this year's schedule is in force
+
+MEMBERS = (
+    "gm_office",
+    "gm",
+    "sales_vp",
+    "tech_vp",
+    "exec_vp",
+    "manager",
+    "other_manager",
+    "owner",  # the KAM
+    "staff",
+    "admin",
+    "anonymous",
+)
+
+LOG = "302 login"
+YR = "302 year"  # back to (or on to) the year's page
+
+# Columns follow MEMBERS: GM office, GM, sales VP, technical VP, executive VP, the account's
+# sales manager, another sales manager, the owner KAM, staff of another department, an
+# administrator, nobody signed in.
+# fmt: off
+MATRIX: dict[str, tuple] = {
+    # columns:                        gmo  GM   sVP  tVP  eVP  mgr  oMgr KAM  stf  adm  anon
+    "visits:schedule":               (YR,  YR,  YR,  403, 403, 403, 403, 403, 403, YR,  LOG),
+    "visits:schedule_year":          (200, 200, 200, 403, 403, 403, 403, 403, 403, 200, LOG),
+    "visits:schedule_propose":       (YR,  YR,  403, 403, 403, 403, 403, 403, 403, YR,  LOG),
+    "visits:schedule_publish":       (YR,  YR,  403, 403, 403, 403, 403, 403, 403, YR,  LOG),
+    "visits:schedule_add":           (200, 200, 403, 403, 403, 403, 403, 403, 403, 200, LOG),
+    "visits:schedule_item":          (200, 200, 403, 403, 403, 403, 403, 403, 403, 200, LOG),
+    "visits:schedule_item_remove":   (YR,  YR,  403, 403, 403, 403, 403, 403, 403, YR,  LOG),
+    "visits:my_schedule":            (403, 200, 200, 200, 200, 200, 200, 403, 403, 403, LOG),
+}
+# fmt: on
+
+
+@dataclass
+class World:
+    cast: Cast
+    gm_office: object
+    tech_vp: object
+    exec_vp: object
+    schedule: ExecutiveSchedule  # 2026, published
+    item: ScheduledVisit  # the manager's next visit after this month
+    told: int  # people told when the schedule was published
+
+    def user(self, member: str):
+        if member == "anonymous":
+            return None
+        return getattr(self, member, None) or getattr(self.cast, member)
+
+    def request(self, name: str) -> tuple[str, str, dict]:
+        args = {
+            "visits:schedule_year": [2026],
+            "visits:schedule_propose": [2027],
+            "visits:schedule_publish": [2026],
+            "visits:schedule_add": [2026],
+            "visits:schedule_item": [self.item.pk],
+            "visits:schedule_item_remove": [self.item.pk],
+        }.get(name, [])
+        posts = {
+            "visits:schedule_propose": {},
+            "visits:schedule_publish": {},
+            "visits:schedule_item_remove": {},
+        }
+        method = "post" if name in posts else "get"
+        return method, reverse(name, args=args), posts.get(name, {})
+
+
+@pytest.fixture
+def world(cast):
+    with time_machine.travel(NOW, tick=False):
+        gm_office = UserFactory(username="gmoffice", role=Role.GM_OFFICE)
+        tech_vp = UserFactory(username="techvp", role=Role.TECH_VP)
+        exec_vp = UserFactory(username="execvp", role=Role.EXEC_VP)
+        schedule = services.schedule_propose(year=2026, by=gm_office).schedule
+        told = services.schedule_publish(schedule=schedule, by=gm_office)
+        item = (
+            schedule.items.filter(visitor=cast.manager, month__gte=dt.date(2026, 7, 1))
+            .order_by("month")
+            .first()
+        )
+        yield World(cast, gm_office, tech_vp, exec_vp, schedule, item, told)
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _expected_location(target: str) -> str:
+    return {
+        "login": reverse("login"),
+        "year": reverse("visits:schedule_year", args=[2026]),
+    }[target]
+
+
+CELLS = [
+    pytest.param(name, member, expected, id=f"{name}-{member}")
+    for name, row in MATRIX.items()
+    for member, expected in zip(MEMBERS, row, strict=True)
+]
+
+
+@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+def test_matrix(world, name, member, expected):
+    method, url, data = world.request(name)
+    published = ExecutiveSchedule.objects.get(year=2026).published_at
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        response = getattr(_client_for(world.user(member)), method)(url, data)
+    if isinstance(expected, int):
+        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
+    else:
+        status, target = expected.split()
+        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
+        location = response.headers["Location"].split("?")[0]
+        if name == "visits:schedule_propose" and target == "year":
+            assert location == reverse("visits:schedule_year", args=[2027])
+        else:
+            assert location == _expected_location(target)
+    _check_effects(world, name, member, response.status_code, published)
+
+
+def _check_effects(world: World, name: str, member: str, status: int, published) -> None:
+    """Writes happen only when the row lets them, and only then."""
+    acted = status == 302 and member != "anonymous"
+    assert ExecutiveSchedule.objects.filter(year=2027).exists() == (
+        name == "visits:schedule_propose" and acted
+    )
+    item = ScheduledVisit.objects.get(pk=world.item.pk)
+    assert item.is_cancelled == (name == "visits:schedule_item_remove" and acted)
+    republished = ExecutiveSchedule.objects.get(year=2026).published_at != published
+    assert republished == (name == "visits:schedule_publish" and acted)
+    told = Notification.objects.filter(kind="executive_schedule").count()
+    assert told == world.told * (2 if republished else 1)
+
+
+def test_matrix_covers_every_url_of_the_schedule_views():
+    resolver = get_resolver()
+    visits = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "visits")
+    names = {
+        f"visits:{p.name}"
+        for p in visits.url_patterns
+        if isinstance(p, URLPattern) and p.callback.__module__ == "visits.views.schedule"
+    }
+    assert names == set(MATRIX)
+
+
+@pytest.mark.parametrize(
+    "name", ["visits:schedule_propose", "visits:schedule_publish", "visits:schedule_item_remove"]
+)
+def test_writes_take_post_only(world, name):
+    _method, url, _data = world.request(name)
+    with time_machine.travel(NOW, tick=False):
+        assert _client_for(world.gm_office).get(url).status_code == 405
+
+
+def test_an_item_that_is_removed_or_unknown_is_not_found(world):
+    with time_machine.travel(NOW, tick=False):
+        services.scheduled_visit_remove(item=world.item, by=world.gm_office)
+        client = _client_for(world.gm_office)
+        for pk in (world.item.pk, 999_999):
+            assert client.get(reverse("visits:schedule_item", args=[pk])).status_code == 404
+        assert client.get(reverse("visits:schedule_add", args=[2031])).status_code == 404
+
+
+@pytest.mark.parametrize("member", ["manager", "other_manager", "tech_vp", "gm"])
+def test_my_schedule_shows_only_my_own_visits(world, member):
+    user = world.user(member)
+    with time_machine.travel(NOW, tick=False):
+        response = _client_for(user).get(reverse("visits:my_schedule"), {"show": "all"})
+    items = response.context["items"]
+    assert {i.visitor_id for i in items} <= {user.pk}
+    assert bool(items) == (member != "other_manager")  # his team has no key account here
+    if member == "manager":
+        assert world.cast.account.name in response.content.decode()
+
+
+def test_no_archive_links_for_those_who_may_not_read_archives(world):
+    """The GM office sees the names on the schedule, not the archives behind them (§7–§10)."""
+    detail = reverse("accounts:detail", args=[world.cast.account.pk])
+    with time_machine.travel(NOW, tick=False):
+        office = _client_for(world.gm_office).get(reverse("visits:schedule_year", args=[2026]))
+        gm = _client_for(world.cast.gm).get(reverse("visits:schedule_year", args=[2026]))
+    assert detail not in office.content.decode()
+    assert detail in gm.content.decode()
