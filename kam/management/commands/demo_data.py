@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from kam.demo import DEMO_PASSWORD, build_demo, logins
 from kam.models import User
@@ -21,6 +22,11 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has users; demo data needs an empty one.")
         ctx = build_demo(scale=scale)
+        if connection.vendor == "postgresql":
+            # Fresh statistics: before autovacuum gets to the new rows the planner misjudges
+            # them (the sales manager's list took 10 s instead of 84 ms at 20,000 accounts).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         for line in ctx.log:
             self.stdout.write(line)
         self._print_logins()
