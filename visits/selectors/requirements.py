@@ -21,6 +21,7 @@ from accounts.models.archive import Status, Tier
 from visits import rules
 from visits.models import FrequencyRule, PlanLine, ScheduledVisit, Visit
 from visits.months import month_end
+from visits.selectors.schedule import with_done
 
 KEY_TIERS = (Tier.STRATEGIC, Tier.IMPORTANT)
 
@@ -86,13 +87,20 @@ def _planned(account_ids: list[int], start: dt.date, end: dt.date) -> dict[int, 
     )
     for account_id, day in lines:
         out[account_id].append(rules.Done(day, rules.KAM))
-    items = ScheduledVisit.objects.filter(
-        account_id__in=account_ids,
-        month__range=(start.replace(day=1), end),
-        is_cancelled=False,
-        visit__isnull=True,
-        schedule__published_at__isnull=False,
-    ).values_list("account_id", "month", "visitor_role", "visitor__role")
+    # An item is done when its visitor recorded a visit that month (the schedule's own
+    # matching); its `visit` link is never filled in, so it cannot tell.
+    items = (
+        with_done(
+            ScheduledVisit.objects.filter(
+                account_id__in=account_ids,
+                month__range=(start.replace(day=1), end),
+                is_cancelled=False,
+                schedule__published_at__isnull=False,
+            )
+        )
+        .filter(done_visit_id=None)
+        .values_list("account_id", "month", "visitor_role", "visitor__role")
+    )
     for account_id, month, role, current_role in items:
         out[account_id].append(rules.Done(month, role or current_role))
     return out
