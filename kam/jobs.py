@@ -24,6 +24,7 @@ class Job:
     name: str
     func: Callable[[dt.date], int]
     schedule: crontab
+    at: tuple[int, int] = (7, 30)
 
 
 JOBS: dict[str, Job] = {}
@@ -33,7 +34,7 @@ def job(name: str, *, hour: int = 7, minute: int = 30, **cron):
     """Register a daily job (Asia/Shanghai time); pass day_of_month etc. for rarer ones."""
 
     def register(func: Callable[[dt.date], int]) -> Callable[[dt.date], int]:
-        JOBS[name] = Job(name, func, crontab(hour=hour, minute=minute, **cron))
+        JOBS[name] = Job(name, func, crontab(hour=hour, minute=minute, **cron), (hour, minute))
         return func
 
     return register
@@ -47,6 +48,12 @@ def load_all() -> dict[str, Job]:
             if exc.name != f"{app}.reminders":
                 raise
     return JOBS
+
+
+def in_day_order() -> list[str]:
+    """Job names in the order beat runs them through a day (the rollup before the reminders
+    that read it), for `run_jobs`."""
+    return [j.name for j in sorted(load_all().values(), key=lambda j: (j.at, j.name))]
 
 
 def beat_schedule() -> dict:

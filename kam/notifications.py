@@ -11,6 +11,17 @@ KIND_LABELS = {
     "review_due": _("Semiannual reviews"),
     "account_event": _("Account events"),
     "tier_review": _("Tier reviews"),
+    "visits_due": _("Visits due"),
+    "visits_overdue": _("Visits overdue"),
+    "plan_due": _("Visit plans due"),
+    "record_due": _("Visit records due"),
+    "year_end_cards": _("Year-end cards"),
+    "festival": _("Festival greetings"),
+    "receivable_overdue": _("Overdue receivables"),
+    "complaint_overdue": _("Complaints past deadline"),
+    "schedule_due": _("Executive visit schedule"),
+    "appraisal_scored": _("Appraisals scored"),
+    "appraisal_finalise": _("Appraisals to finalise"),
 }
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kam.jobs import load_all
+from kam.jobs import in_day_order, load_all
 from kam.tasks import run_job_now
 
 
@@ -19,6 +19,6 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown jobs: {', '.join(sorted(unknown))}")
         today = dt.date.fromisoformat(date) if date else None
-        for name in names or sorted(jobs):
+        for name in names or in_day_order():
             created = run_job_now(name, today)
             self.stdout.write(f"{name}: {created} created")
