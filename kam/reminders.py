@@ -6,13 +6,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kam.jobs import job
-from kam.models import Notification, User
+from kam.models import Export, ExportStatus, Notification, User
 
 
 @job("email_digest", hour=8, minute=0)
@@ -38,3 +39,24 @@ def email_digest(today: dt.date) -> int:
         )
         sent += 1
     return sent
+
+
+EXPORT_KEEP_DAYS = 7
+STUCK_AFTER = dt.timedelta(days=1)
+
+
+@job("exports_cleanup", hour=3, minute=20)
+def exports_cleanup(today: dt.date) -> int:
+    """Export files are copies of what the database holds: a week after they were written the
+    file goes (the row stays, a record of who exported what). An export that a dead worker
+    left queued or running for a day is marked failed, so its page stops waiting."""
+    now = timezone.now()
+    old = Export.objects.filter(finished_at__lt=now - dt.timedelta(days=EXPORT_KEEP_DAYS))
+    names = list(old.exclude(file="").values_list("file", flat=True))
+    Export.objects.filter(file__in=names).update(file="")
+    storage = Export._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    Export.objects.filter(
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], created_at__lt=now - STUCK_AFTER
+    ).update(status=ExportStatus.FAILED, error="no worker finished it", finished_at=now)
+    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 from django.db import DatabaseError, transaction
@@ -38,14 +39,33 @@ def ping(value: str) -> str:
     return f"pong {value}"
 
 
-def enqueue(task, *args) -> None:
+@shared_task(
+    name="kam.tasks.run_export",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    max_retries=3,
+)
+def run_export(export_id: int) -> None:
+    from kam.exporting import export_run
+
+    export_run(export_id)
+
+
+def enqueue(task, *args, fallback: Callable[[], object] | None = None) -> None:
     """Send a task after the surrounding transaction commits. When the broker is down the
-    user's work is already saved: log and go on, never fail the request."""
+    user's work is already saved: log and go on, never fail the request. A task nobody would
+    run later (an export the user waits for) passes a `fallback` run here instead."""
 
     def send():
         try:
             task.apply_async(args=args, retry=False)
         except Exception:  # kombu and redis raise several kinds for a dead broker
-            log.exception("could not enqueue %s; it will run at the next scheduled pass", task.name)
+            if fallback is None:
+                log.exception(
+                    "could not enqueue %s; it will run at the next scheduled pass", task.name
+                )
+                return
+            log.exception("could not enqueue %s; running it in this process", task.name)
+            fallback()
 
     transaction.on_commit(send)

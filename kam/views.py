@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,8 +14,10 @@ from accounts.models.access import LoanStatus
 from accounts.models.archive import Tier
 from analysis.selectors import accounts_at_risk
 from kam import roles
-from kam.models import Notification, User
+from kam.exporting import XLSX
+from kam.models import Export, ExportStatus, Notification, User
 from kam.notifications import kind_label
+from kam.reminders import EXPORT_KEEP_DAYS
 from kam.roles import Role
 
 
@@ -85,3 +88,23 @@ def notification_open(request, pk):
 def inbox_read_all(request):
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("inbox")
+
+
+# Exports (kam/exporting.py): their owner follows the progress and downloads the file ---------
+
+
+@login_required
+def export_status(request, pk):
+    export = get_object_or_404(Export, pk=pk, owner=request.user)
+    template = "kam/_export_progress.html" if request.htmx else "kam/export_status.html"
+    return render(request, template, {"export": export, "keep_days": EXPORT_KEEP_DAYS})
+
+
+@login_required
+def export_download(request, pk):
+    export = get_object_or_404(Export, pk=pk, owner=request.user, status=ExportStatus.DONE)
+    if not export.file:  # removed by the exports_cleanup job
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=XLSX
+    )

@@ -1,7 +1,9 @@
 """Excel in the layout of the paper forms (SPEC §5 "Excel"): 月拜访计划表 and 月度客户拜访记录表.
 
 Title, company, KAM and month on top, the form's columns, totals, signature lines at the
-foot; printed landscape on one page width. Cells from user input never start a formula.
+foot; printed landscape on one page width. Both are written by kam/exporting.py's write-only
+writer, whose cells keep user text as text. A plan is short and downloads at once; a month's
+record can be long, so it is an export with progress (kind "visit_record").
 """
 
 from __future__ import annotations
@@ -15,19 +17,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from accounts.exports import safe_cell
-from visits.models import PlanLine, VisitPlan
+from kam.exporting import XLSX, Progress, Sheet, new_workbook, register, report_every
+from visits.models import PlanLine, VisitPlan, VisitRecord
 from visits.models.choices import Purpose
+from visits.selectors import records as record_selectors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DDE6F2")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BOLD = Font(bold=True)
+DATE = "yyyy-mm-dd"
+HEADER_ROW = 4  # title, facts, a blank line, then the columns
 
 
 def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
@@ -46,59 +49,46 @@ def month_text(month) -> str:
     return _("%(year)d-%(month)02d") % {"year": month.year, "month": month.month}
 
 
-def _sheet(title: str, columns: Sequence[tuple[str, int]]) -> tuple[Workbook, Worksheet]:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    for index, (_label, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return wb, ws
-
-
-def _title(ws: Worksheet, title: str, width: int, facts: Sequence[tuple[str, str]]) -> int:
-    """The form's heading and its line of facts; returns the next free row."""
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    cell = ws.cell(row=1, column=1, value=title)
-    cell.font, cell.alignment = Font(bold=True, size=16), CENTER
-    ws.row_dimensions[1].height = 30
+def _form(wb: Workbook, title: str, columns: Sequence[tuple[str, int]], facts) -> Sheet:
+    """A sheet with the form's heading, its line of facts and its column header."""
+    sheet = Sheet(wb, title, [width for _label, width in columns])
+    sheet.print_landscape(title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet.freeze_below(HEADER_ROW)
+    width = len(columns)
+    row = sheet.row([sheet.cell(title, font=Font(bold=True, size=16), alignment=CENTER)], height=30)
+    sheet.merge(row, 1, width)
     text = "    ".join(f"{label}：{value}" for label, value in facts)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws.cell(row=2, column=1, value=safe_cell(text)).alignment = Alignment(vertical="center")
-    return 4
+    row = sheet.row([text], alignment=Alignment(vertical="center"))
+    sheet.merge(row, 1, width)
+    sheet.row()
+    labels = [label for label, _width in columns]
+    sheet.row(labels, font=BOLD, fill=HEAD_FILL, border=BOX, alignment=CENTER)
+    return sheet
 
 
-def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, int]]) -> None:
-    for index, (label, _width) in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=index, value=label)
-        cell.font, cell.fill, cell.border, cell.alignment = (
-            Font(bold=True),
-            HEAD_FILL,
-            BOX,
-            CENTER,
-        )
-    ws.print_title_rows = f"{row}:{row}"
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+def _line(sheet: Sheet, values: Sequence, dates: Iterable[int] = ()) -> int:
+    """A row of the form's table, boxed; `dates` are the 0-based columns holding dates."""
+    dates = set(dates)
+    return sheet.row(
+        [
+            sheet.cell(
+                value,
+                border=BOX,
+                alignment=WRAP,
+                number_format=DATE if index in dates else None,
+            )
+            for index, value in enumerate(values)
+        ]
+    )
 
 
-def _row(ws: Worksheet, row: int, values: Sequence) -> None:
-    for index, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=index, value=safe_cell(value))
-        cell.border, cell.alignment = BOX, WRAP
-
-
-def _signatures(ws: Worksheet, row: int, width: int, lines: Sequence[str]) -> None:
+def _signatures(sheet: Sheet, width: int, lines: Sequence[str]) -> None:
     """Paper forms are signed: one line per signer, with room for the date."""
     for offset, who in enumerate(lines):
-        ws.merge_cells(
-            start_row=row + offset * 2, start_column=1, end_row=row + offset * 2, end_column=width
-        )
-        text = f"{who}：____________________    {_('Date')}：______________"
-        ws.cell(row=row + offset * 2, column=1, value=text)
-        ws.row_dimensions[row + offset * 2].height = 24
+        if offset:
+            sheet.row()
+        row = sheet.row([f"{who}：____________________    {_('Date')}：______________"], height=24)
+        sheet.merge(row, 1, width)
 
 
 def _changes_text(changes) -> str:
@@ -106,6 +96,10 @@ def _changes_text(changes) -> str:
         f"{c.what_changed}（{c.reason}）" + (f" {c.hours}h" if c.hours is not None else "")
         for c in changes
     )
+
+
+def _translated(columns) -> list[tuple[str, int]]:
+    return [(_(label), width) for label, width in columns]
 
 
 PLAN_COLUMNS = (
@@ -123,13 +117,8 @@ PLAN_COLUMNS = (
 )
 
 
-def _translated(columns) -> list[tuple[str, int]]:
-    return [(_(label), width) for label, width in columns]
-
-
 def plan_workbook(plan: VisitPlan, lines: Sequence[PlanLine]) -> Workbook:
     columns = _translated(PLAN_COLUMNS)
-    wb, ws = _sheet(_("Monthly visit plan"), columns)
     facts = [
         (_("Company"), settings.COMPANY_NAME),
         (_("Key account manager"), str(plan.kam)),
@@ -137,40 +126,39 @@ def plan_workbook(plan: VisitPlan, lines: Sequence[PlanLine]) -> Workbook:
         (_("Status"), str(plan.get_status_display())),
         (_("Due on"), plan.due_on.isoformat()),
     ]
-    row = _title(ws, _("Monthly visit plan"), len(columns), facts)
-    _header(ws, row, columns)
+    wb = new_workbook()
+    sheet = _form(wb, _("Monthly visit plan"), columns, facts)
     weekdays = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
     for number, line in enumerate(lines, start=1):
         contact = line.contact
-        _row(
-            ws,
-            row + number,
-            [
-                number,
-                line.account.name,
-                str(line.account.get_tier_display()),
-                line.planned_on,
-                weekdays[line.planned_on.weekday()],
-                contact.name if contact else "",
-                contact.title if contact else "",
-                purposes_text(line.purposes),
-                float(line.expected_hours),
-                line.notes,
-                _changes_text(line.changes.all()),
-            ],
-        )
-        ws.cell(row=row + number, column=4).number_format = "yyyy-mm-dd"
-    total = row + len(lines) + 1
-    ws.cell(row=total, column=1, value=_("Total")).font = Font(bold=True)
-    ws.cell(row=total, column=2, value=_("%(n)d visits") % {"n": len(lines)})
-    ws.cell(row=total, column=9, value=float(sum(line.expected_hours for line in lines)))
+        values = [
+            number,
+            line.account.name,
+            str(line.account.get_tier_display()),
+            line.planned_on,
+            weekdays[line.planned_on.weekday()],
+            contact.name if contact else "",
+            contact.title if contact else "",
+            purposes_text(line.purposes),
+            float(line.expected_hours),
+            line.notes,
+            _changes_text(line.changes.all()),
+        ]
+        _line(sheet, values, dates=[3])
+    hours = float(sum(line.expected_hours for line in lines))
+    total = [sheet.cell(_("Total"), font=BOLD), _("%(n)d visits") % {"n": len(lines)}]
+    sheet.row([*total, *[None] * 6, hours])
+    sheet.row()
     if plan.comment:
-        ws.cell(row=total + 2, column=1, value=_("Review comments")).font = Font(bold=True)
-        ws.merge_cells(start_row=total + 2, start_column=2, end_row=total + 2, end_column=11)
-        ws.cell(row=total + 2, column=2, value=safe_cell(plan.comment)).alignment = WRAP
+        row = sheet.row(
+            [sheet.cell(_("Review comments"), font=BOLD), sheet.cell(plan.comment, alignment=WRAP)]
+        )
+        sheet.merge(row, 2, len(columns))
+    else:
+        sheet.row()
+    sheet.row()
     _signatures(
-        ws,
-        total + 4,
+        sheet,
         len(columns),
         [_("Key account manager (signature)"), _("Sales VP, reviewed (signature)")],
     )
@@ -194,48 +182,53 @@ RECORD_COLUMNS = (
 )
 
 
-def record_workbook(month_record, kam_name: str) -> Workbook:
-    """`month_record` is visits.selectors.records.MonthRecord: the visits and the plan lines
-    of one KAM's month, as the record page shows them."""
-    columns = _translated(RECORD_COLUMNS)
-    wb, ws = _sheet(_("Monthly visit record"), columns)
-    record = month_record.record
+def _record_allowed(user, params: dict) -> bool:
+    return record_selectors.records_visible_to(user).filter(pk=params.get("record")).exists()
+
+
+def _record_filename(params: dict) -> str:
+    record = VisitRecord.objects.select_related("kam").get(pk=params["record"])
+    return f"visit-record-{record.kam.username}-{record.month:%Y-%m}.xlsx"
+
+
+def _record_facts(record: VisitRecord) -> list[tuple[str, str]]:
     facts = [
         (_("Company"), settings.COMPANY_NAME),
-        (_("Key account manager"), kam_name),
-        (_("Month"), month_text(month_record.month)),
+        (_("Key account manager"), str(record.kam)),
+        (_("Month"), month_text(record.month)),
+        (_("Due on"), record.due_on.isoformat()),
     ]
-    if record is not None:
-        facts.append((_("Due on"), record.due_on.isoformat()))
-        if record.submitted_at:
-            submitted = timezone.localtime(record.submitted_at).strftime("%Y-%m-%d %H:%M")
-            late = f" ({_('late')})" if record.is_late else ""
-            facts.append((_("Submitted"), submitted + late))
-    row = _title(ws, _("Monthly visit record"), len(columns), facts)
-    _header(ws, row, columns)
-    visits = month_record.visits
-    for number, visit in enumerate(visits, start=1):
-        _row(ws, row + number, _visit_cells(number, visit))
-        ws.cell(row=row + number, column=2).number_format = "yyyy-mm-dd"
-    total = row + len(visits) + 1
-    ws.cell(row=total, column=1, value=_("Total")).font = Font(bold=True)
-    ws.cell(row=total, column=3, value=_("%(n)d visits") % {"n": len(visits)})
-    ws.cell(row=total, column=6, value=float(month_record.total_hours))
-    missed = [r.line for r in month_record.rows if not r.visits]
-    next_row = total + 2
+    if record.submitted_at:
+        submitted = timezone.localtime(record.submitted_at).strftime("%Y-%m-%d %H:%M")
+        late = f" ({_('late')})" if record.is_late else ""
+        facts.append((_("Submitted"), submitted + late))
+    return facts
+
+
+@register("visit_record", allowed=_record_allowed, filename=_record_filename)
+def write_record(wb: Workbook, params: dict, progress: Progress) -> None:
+    """One KAM's month as the record page shows it, the visits streamed a chunk at a time so
+    that a month of any length is written in constant memory."""
+    record = VisitRecord.objects.select_related("kam").get(pk=params["record"])
+    kam, month = record.kam, record.month
+    columns = _translated(RECORD_COLUMNS)
+    sheet = _form(wb, _("Monthly visit record"), columns, _record_facts(record))
+    count, hours = record_selectors.month_visit_totals(kam, month)
+    visits = record_selectors.month_visits_streamed(kam, month)
+    for number, visit in enumerate(report_every(visits, count, progress), start=1):
+        _line(sheet, _visit_cells(number, visit), dates=[1])
+    total = [sheet.cell(_("Total"), font=BOLD), None, _("%(n)d visits") % {"n": count}]
+    sheet.row([*total, None, None, float(hours)])
+    sheet.row()
+    missed = list(record_selectors.unvisited_lines(kam, month))
     if missed:
-        ws.cell(row=next_row, column=1, value=_("Planned but not visited")).font = Font(bold=True)
-        for offset, line in enumerate(missed, start=1):
-            _row(
-                ws,
-                next_row + offset,
-                ["", line.planned_on, line.account.name, "", "", "", "", "", line.review_note],
-            )
-            ws.cell(row=next_row + offset, column=2).number_format = "yyyy-mm-dd"
-        next_row += len(missed) + 2
+        sheet.row([sheet.cell(_("Planned but not visited"), font=BOLD)])
+        for line in missed:
+            values = ["", line.planned_on, line.account.name, "", "", "", "", "", line.review_note]
+            _line(sheet, values, dates=[1])
+        sheet.row()
     _signatures(
-        ws,
-        next_row,
+        sheet,
         len(columns),
         [
             _("Key account manager (signature)"),
@@ -243,7 +236,6 @@ def record_workbook(month_record, kam_name: str) -> Workbook:
             _("Sales VP (signature)"),
         ],
     )
-    return wb
 
 
 def _visit_cells(number: int, visit) -> list:

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from kam.models import Export
 from kam.tests.factories import ContactFactory
+from visits.models import VisitRecord
 from visits.models.plans import PlanStatus
 from visits.services import records as record_services
 from visits.services.records import VisitInput
@@ -49,7 +51,12 @@ def read(response):
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    return load_workbook(io.BytesIO(response.content)).active
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(io.BytesIO(content)).active
+
+
+def no_formulas(sheet) -> bool:
+    return all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
 def cells(sheet) -> list[list]:
@@ -70,23 +77,23 @@ def test_plan_export_in_the_layout_of_the_form(office, client):
     header = find_row(sheet, zh("Customer name"))
     assert header[:4] == [zh("No."), zh("Customer name"), zh("Tier"), zh("Planned date")]
     first = find_row(sheet, 1)
-    assert first[1] == "'" + FORMULA  # the customer's name comes back as text, not a formula
+    assert first[1] == FORMULA  # the customer's name comes back as text, not a formula
     assert sheet.cell(row=5, column=2).data_type == "s"
     assert first[3] == dt.datetime(2026, 6, 3)
     assert first[5] == "李采购"
-    assert first[9] == "'@SUM(A1:A2)"
+    assert first[9] == "@SUM(A1:A2)"
     assert first[8] == 1.0
     total = find_row(sheet, zh("Total"))
     assert total[8] == 3.0
     text = " ".join(str(v) for row in cells(sheet) for v in row if v)
     assert zh("Sales VP, reviewed (signature)") in text
     assert sheet.page_setup.orientation == "landscape"
-    assert not any(isinstance(v, str) and v.startswith("=") for row in cells(sheet) for v in row), (
-        "no cell may hold a formula"
-    )
+    assert no_formulas(sheet), "no cell may hold a formula"
 
 
-def test_record_export_lists_visits_and_what_was_missed(office, client):
+def test_record_export_lists_visits_and_what_was_missed(
+    office, client, django_capture_on_commit_callbacks
+):
     a = office.cast.account
     line = office.plan.lines.get(planned_on=dt.date(2026, 6, 10))
     with time_machine.travel(at(dt.date(2026, 6, 20)), tick=False):
@@ -118,13 +125,19 @@ def test_record_export_lists_visits_and_what_was_missed(office, client):
     with time_machine.travel(at(dt.date(2026, 7, 3)), tick=False):
         record = record_services.record_submit(kam=office.owner, month=JUNE, by=office.owner)
     client.force_login(office.cast.manager)
-    sheet = read(client.get(reverse("visits:record_export", args=[record.pk])))
+    with django_capture_on_commit_callbacks(execute=True):  # no broker: written right here
+        started = client.post(reverse("visits:record_export", args=[record.pk]))
+    export = Export.objects.get(owner=office.cast.manager)
+    assert started.url == reverse("export_status", args=[export.pk])
+    assert client.get(started.url).status_code == 200
+    sheet = read(client.get(reverse("export_download", args=[export.pk])))
     assert sheet["A1"].value == zh("Monthly visit record")
     first = find_row(sheet, 1)
     assert first[1] == dt.datetime(2026, 6, 3)
-    assert first[2] == "'" + FORMULA
+    assert first[2] == FORMULA
     assert (first[3], first[4], first[5]) == ("09:00", "10:45", 1.8)
-    assert first[8] == "'+SUM(1)"
+    assert first[8] == "+SUM(1)"
+    assert no_formulas(sheet)
     assert first[9] == "竞品降价5%"
     second = find_row(sheet, 2)
     assert "客户要求改期" in second[12]
@@ -139,3 +152,6 @@ def test_record_export_lists_visits_and_what_was_missed(office, client):
 def test_exports_follow_the_plan_scope(office, client):
     client.force_login(office.cast.other_kam)
     assert client.get(reverse("visits:plan_export", args=[office.plan.pk])).status_code == 404
+    record = VisitRecord.objects.create(kam=office.owner, month=JUNE, due_on=dt.date(2026, 7, 6))
+    assert client.post(reverse("visits:record_export", args=[record.pk])).status_code == 404
+    assert not Export.objects.exists()

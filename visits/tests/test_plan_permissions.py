@@ -23,6 +23,7 @@ import time_machine
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
+from kam.models import Export
 from kam.roles import Role
 from kam.tests.cast import Cast
 from kam.tests.factories import UserFactory
@@ -53,6 +54,7 @@ SUB = "302 submitted"
 MYR = "302 my_record"
 REC = "302 record"
 SPT = "302 spot_checks"
+EXP = "302 export"  # the page of the export just started
 
 # fmt: off
 MATRIX: dict[str, tuple] = {
@@ -70,7 +72,7 @@ MATRIX: dict[str, tuple] = {
     "visits:record_submit":     (MYR, MYR, 403, 403, 403, 403, 403, 403, 403, LOG),
     "visits:record_detail":     (200, 404, 200, 404, 200, 200, 200, 404, 404, LOG),
     "visits:record_review":     (403, 404, REC, 404, 403, 403, 403, 404, 404, LOG),
-    "visits:record_export":     (200, 404, 200, 404, 200, 200, 200, 404, 404, LOG),
+    "visits:record_export":     (EXP, 404, EXP, 404, EXP, EXP, EXP, 404, 404, LOG),
     "visits:visit_new":         (200, 404, 200, 404, 200, 200, 403, 200, 403, LOG),
     "visits:visit_detail":      (200, 404, 200, 404, 200, 200, 200, 404, 404, LOG),
     "visits:visit_edit":        (200, 404, 403, 404, 403, 403, 403, 404, 404, LOG),
@@ -126,6 +128,7 @@ class World:
                 f"review_{line.pk}": "missed" for line in self.submitted.lines.all()
             },
             "visits:visit_withdraw": {},
+            "visits:record_export": {},
             "visits:spot_checks_start": {"month": "2026-06"},
             "visits:spot_check_record": {
                 f"c{self.check.pk}-result": "confirmed",
@@ -191,6 +194,8 @@ def _client_for(user) -> Client:
 
 
 def _expected_location(world: World, target: str, user) -> str:
+    if target == "export":
+        return reverse("export_status", args=[Export.objects.get(owner=user).pk])
     if target == "new_plan":
         plan = VisitPlan.objects.get(kam=user, month=dt.date(2026, 7, 1))
         return reverse("visits:plan_detail", args=[plan.pk])
@@ -254,6 +259,7 @@ def _check_effects(world: World, name: str, member: str, status: int) -> None:
     )
     april = VisitRecord.objects.filter(month=dt.date(2026, 4, 1))
     assert april.exists() == (name == "visits:record_submit" and acted)
+    assert Export.objects.exists() == (name == "visits:record_export" and acted)
     new_plans = VisitPlan.objects.filter(month=dt.date(2026, 7, 1)).exclude(pk=world.draft.pk)
     assert new_plans.exists() == (name == "visits:plan_start" and acted and member == "other_kam")
 

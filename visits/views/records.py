@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kam import roles
+from kam.exporting import export_start
 from kam.models import Team
 from kam.roles import Role
-from visits.exports import record_workbook, xlsx_response
 from visits.forms.records import ItineraryChangeForm, RecordReviewForm, VisitForm
 from visits.models import PlanLine, Visit
 from visits.models.choices import Purpose
@@ -156,11 +156,12 @@ def record_review(request, pk):
 
 
 @login_required
+@require_POST
 def record_export(request, pk):
+    """A month's record can be long: a worker writes it, the export page shows the progress."""
     record = selectors.record_for_user(request.user, pk)
-    data = selectors.month_record(record.kam, record.month, record)
-    filename = f"visit-record-{record.kam.username}-{record.month:%Y-%m}.xlsx"
-    return xlsx_response(record_workbook(data, str(record.kam)), filename)
+    export = export_start(kind="visit_record", params={"record": record.pk}, by=request.user)
+    return redirect("export_status", pk=export.pk)
 
 
 # One visit -----------------------------------------------------------------------------------
