@@ -68,7 +68,7 @@ def overdue_q(on: dt.date, field: str = "due_on") -> Q:
 
 def money_text(value: Decimal | None) -> str:
     """12345.5 → "12,345.50", whatever the language: finance reads the same figures in both."""
-    if value is None:
+    if value is None or value == "":  # a template's missing variable
         return "—"
     if not isinstance(value, Decimal):
         value = Decimal(str(value))

@@ -127,7 +127,7 @@ def _account(rng, i: int, owner, today: dt.date) -> KeyAccount:
         lost_on=today - dt.timedelta(days=40) if lost else None,
         lost_reason="转向竞争对手采购" if lost else "",
         owner=owner,
-        cooperation_since=today - dt.timedelta(days=rng.randint(200, 3000)),
+        cooperation_since=today - dt.timedelta(days=rng.randint(60, 3000)),
     )
 
 
@@ -217,15 +217,19 @@ def _reviews(rng, accounts, today) -> None:
     for i, a in enumerate(accounts):
         if i % 5 == 0:
             continue  # these show up as overdue
-        rows.append(
-            ArchiveReview(
-                account=a,
-                reviewer=a.owner,
-                reviewed_on=today - dt.timedelta(days=rng.randint(10, 150)),
-                changed=i % 3 == 0,
-                notes="采购负责人更换" if i % 3 == 0 else "",
+        latest = today - dt.timedelta(days=rng.randint(10, 150))
+        # The half-year before too, so older appraisal periods see reviews kept on time.
+        # (no draw from rng: the rest of the demo keeps its numbers)
+        for day in (latest - dt.timedelta(days=150 + i % 30), latest):
+            rows.append(
+                ArchiveReview(
+                    account=a,
+                    reviewer=a.owner,
+                    reviewed_on=day,
+                    changed=i % 3 == 0 and day == latest,
+                    notes="采购负责人更换" if i % 3 == 0 and day == latest else "",
+                )
             )
-        )
     ArchiveReview.objects.bulk_create(rows)
 
 

@@ -28,6 +28,7 @@ def navigation(request):
             "frequency_rules": roles.can_see_frequency_rules(user),
             "tier_review": roles.can_see_tier_review(user),
             "churn": roles.can_see_churn(user),
+            "appraisal": roles.can_see_appraisal(user),
         },
         "unread_count": user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -238,3 +238,31 @@ def can_see_churn(user: User) -> bool:
 def can_edit_criteria(user: User, account: KeyAccount) -> bool:
     """The qualitative criteria of a strategic account (§3) are part of the archive."""
     return can_edit_archive(user, account)
+
+
+# Appraisal (绩效考核, §17–§18) ---------------------------------------------------------------
+# The sales VP, the GM and administrators see every KAM's appraisal, a sales manager her
+# team's, a KAM her own. Administrators keep targets and schemes and run rollups on demand;
+# they and the sales VP export the sheets; the sales manager adjusts her team's scores; the
+# sales VP finalises.
+
+
+def can_see_appraisal(user: User) -> bool:
+    return user.role in COMPANY_WIDE or user.role in {Role.SALES_MANAGER, Role.KAM}
+
+
+def can_manage_appraisal(user: User) -> bool:
+    """Targets, schemes and rollups on demand."""
+    return is_admin(user)
+
+
+def can_export_appraisal(user: User) -> bool:
+    return user.role in {Role.ADMIN, Role.SALES_VP}
+
+
+def can_adjust_score(user: User, kam: User) -> bool:
+    return manages(user, kam)
+
+
+def can_finalise_appraisal(user: User) -> bool:
+    return user.role == Role.SALES_VP

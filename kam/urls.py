@@ -22,9 +22,12 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("visits/", include("visits.urls")),
     path("analysis/", include("analysis.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("admin/", admin.site.urls),
 ]

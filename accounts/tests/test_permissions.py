@@ -109,7 +109,9 @@ MATRIX: dict[str, tuple] = {
 
 # Patterns the matrix leaves to Django itself: the language switch and the admin's own pages
 # (the admin index row above stands for them).
-NOT_IN_MATRIX = {"set_language"}
+# Exports belong to the person who started them: appraisal/tests/test_excel.py walks every
+# role through them (test_only_the_owner_follows_and_downloads).
+NOT_IN_MATRIX = {"set_language", "export_status", "export_download"}
 
 ARCHIVE_READS = {
     "accounts:detail": AccessAction.VIEW,
@@ -273,7 +275,7 @@ def _url_names(patterns, namespace=""):
 
 
 # Apps with their own matrix module (visits/tests/) check their namespace there.
-OWN_MATRIX_NAMESPACES = ("visits:", "analysis:")
+OWN_MATRIX_NAMESPACES = ("visits:", "analysis:", "appraisal:")
 
 
 def test_matrix_covers_every_url():

@@ -1,0 +1,83 @@
+"""Reads of the appraisal, scoped to who is asking (kam/roles.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from appraisal.models import AccountLine, Adjustment, Period, Row, Score
+from kam.models import User
+from kam.roles import COMPANY_WIDE, Role
+
+
+def rows_visible_to(user: User, period: Period) -> QuerySet[Row]:
+    """The sales VP, the GM and administrators see every row, a sales manager her team's (by
+    the team the KAM was in when scored), a KAM her own."""
+    rows = Row.objects.filter(period=period)
+    if user.role in COMPANY_WIDE:
+        return rows
+    if user.role == Role.SALES_MANAGER:
+        return rows.filter(team__manager=user)
+    if user.role == Role.KAM:
+        return rows.filter(kam=user)
+    return rows.none()
+
+
+def rows_with_scores(rows: QuerySet[Row]) -> QuerySet[Row]:
+    return (
+        rows.select_related("kam", "team")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("dimension")))
+        .order_by("rank", "kam__name", "pk")
+    )
+
+
+def periods_for(user: User) -> QuerySet[Period]:
+    return Period.objects.select_related("scheme", "finalised_by").annotate(row_count=Count("rows"))
+
+
+def adjustments_of(row: Row) -> QuerySet[Adjustment]:
+    return Adjustment.objects.filter(score__row=row).select_related("by", "score")
+
+
+def account_lines(row: Row) -> QuerySet[AccountLine]:
+    return (
+        AccountLine.objects.filter(period=row.period, kam=row.kam)
+        .select_related("account")
+        .order_by("account__name")
+    )
+
+
+@dataclass
+class OverviewRow:
+    """A ranking line of the overview, as plain values: 500 KAMs × 7 scores render without
+    building a model instance per score."""
+
+    kam_id: int
+    kam: str
+    team: str
+    rank: int | None
+    total: Decimal | None
+    figures: dict
+    cells: list = field(default_factory=list)  # (final score, adjusted?, figure) per dimension
+
+
+def overview_rows(rows: QuerySet[Row]) -> list[OverviewRow]:
+    """Two queries: the rows with their KAM and team names, then every score of them."""
+    lines = {
+        pk: OverviewRow(kam_id, name or username, team or "", rank, total, figures)
+        for pk, kam_id, name, username, team, rank, total, figures in rows.order_by(
+            "rank", "kam__name", "pk"
+        ).values_list(
+            "pk", "kam_id", "kam__name", "kam__username", "team__name", "rank", "total", "figures"
+        )
+    }
+    scores = Score.objects.filter(row__in=rows).order_by("row_id", "dimension")
+    for row_id, score, adjusted, figure in scores.values_list(
+        "row_id", "score", "adjusted", "figure"
+    ):
+        if row_id in lines:
+            final = adjusted if adjusted is not None else score
+            lines[row_id].cells.append((final, adjusted is not None, figure))
+    return list(lines.values())
