@@ -5,24 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from appraisal.models import AccountLine, Adjustment, Period, Row, Score
 from kam.models import User
 from kam.roles import COMPANY_WIDE, Role
 
 
+def _visible_rows(user: User) -> QuerySet[Row]:
+    if user.role in COMPANY_WIDE:
+        return Row.objects.all()
+    if user.role == Role.SALES_MANAGER:
+        return Row.objects.filter(team__manager=user)
+    if user.role == Role.KAM:
+        return Row.objects.filter(kam=user)
+    return Row.objects.none()
+
+
 def rows_visible_to(user: User, period: Period) -> QuerySet[Row]:
     """The sales VP, the GM and administrators see every row, a sales manager her team's (by
     the team the KAM was in when scored), a KAM her own."""
-    rows = Row.objects.filter(period=period)
-    if user.role in COMPANY_WIDE:
-        return rows
-    if user.role == Role.SALES_MANAGER:
-        return rows.filter(team__manager=user)
-    if user.role == Role.KAM:
-        return rows.filter(kam=user)
-    return rows.none()
+    return _visible_rows(user).filter(period=period)
 
 
 def rows_with_scores(rows: QuerySet[Row]) -> QuerySet[Row]:
@@ -34,7 +37,11 @@ def rows_with_scores(rows: QuerySet[Row]) -> QuerySet[Row]:
 
 
 def periods_for(user: User) -> QuerySet[Period]:
-    return Period.objects.select_related("scheme", "finalised_by").annotate(row_count=Count("rows"))
+    """Every reader of the appraisal sees every period; what she sees inside one is scoped by
+    rows_visible_to. The count shown is hers too."""
+    return Period.objects.select_related("scheme", "finalised_by").annotate(
+        row_count=Count("rows", filter=Q(rows__in=_visible_rows(user)))
+    )
 
 
 def adjustments_of(row: Row) -> QuerySet[Adjustment]:

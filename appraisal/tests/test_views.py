@@ -191,3 +191,10 @@ def test_overview_query_budget_does_not_grow_with_kams(client, cast, django_asse
     assert len(response.context["rows"]) == 42
     with django_assert_max_num_queries(14):
         client.get(reverse("appraisal:detail", args=[period.pk, kams[5].pk]))
+
+
+@pytest.mark.parametrize("role,count", [("owner", 1), ("manager", 1), ("sales_vp", 2)])
+def test_the_period_list_counts_the_rows_each_reader_sees(client, cast, period, role, count):
+    client.force_login(cast.by_name()[role])
+    response = client.get(reverse("appraisal:periods"))
+    assert [p.row_count for p in response.context["periods"]] == [count]
