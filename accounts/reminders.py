@@ -25,32 +25,51 @@ from kam.services import notify_many
 EVENT_NOTICE_DAYS = 3
 
 
-def _half(day: dt.date) -> str:
-    return f"{day.year}H{1 if day.month <= 6 else 2}"
-
-
 @job("review_reminders")
 def review_reminders(today: dt.date) -> int:
-    """Once per half-year per account whose review is overdue, to its owner."""
+    """Once a month, to each owner whose archives are overdue for their semiannual review
+    (§11): one reminder naming them, not one per archive, so a KAM who takes over forty
+    overdue archives at once finds one line in her inbox, not forty."""
     cutoff = today - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
     overdue = (
         KeyAccount.objects.filter(is_archived=False, owner__is_active=True)
         .exclude(status="lost")
         .annotate(since=Coalesce(Max("reviews__reviewed_on"), TruncDate("created_at")))
         .filter(since__lt=cutoff)
+        .order_by("owner_id", "since", "name")
         .values_list("pk", "name", "owner_id")
     )
+    by_owner: dict[int, list[tuple[int, str]]] = {}
+    for pk, name, owner_id in overdue:
+        by_owner.setdefault(owner_id, []).append((pk, name))
     rows = [
         Notification(
             recipient_id=owner_id,
             kind="review_due",
-            key=f"review_due:{pk}:{_half(today)}",
-            title=_("Semiannual review due: %(account)s") % {"account": name},
-            url=reverse("accounts:review_new", args=[pk]),
+            key=f"review_due:{today:%Y-%m}",
+            title=ngettext(
+                "%(n)d archive is due for its semiannual review",
+                "%(n)d archives are due for their semiannual review",
+                len(accounts),
+            )
+            % {"n": len(accounts)},
+            body=_names(accounts),
+            url=(
+                reverse("accounts:review_new", args=[accounts[0][0]])
+                if len(accounts) == 1
+                else reverse("accounts:reviews_overdue")
+            ),
         )
-        for pk, name, owner_id in overdue
+        for owner_id, accounts in by_owner.items()
     ]
     return notify_many(rows)
+
+
+def _names(accounts: list[tuple[int, str]], shown: int = 20) -> str:
+    names = "、".join(name for _pk, name in accounts[:shown])
+    if len(accounts) > shown:
+        names += _(" and %(n)d more") % {"n": len(accounts) - shown}
+    return names
 
 
 def occurrence(event_date: dt.date, year: int) -> dt.date:

@@ -11,7 +11,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import AccountEvent, KeyAccount
 from accounts.reminders import event_reminders, occurrence, review_reminders
@@ -33,16 +34,31 @@ def _age(account, days):
     )
 
 
-def test_review_reminder_once_per_half_year_however_often_the_job_runs():
+def test_review_reminder_once_a_month_however_often_the_job_runs():
     stale, fresh = AccountFactory(), AccountFactory()
     _age(stale, 200)
     _age(fresh, 10)
     assert review_reminders(TODAY) == 1
     assert review_reminders(TODAY) == 0
-    rows = list(Notification.objects.values_list("recipient_id", "kind", "key"))
-    assert rows == [(stale.owner_id, "review_due", f"review_due:{stale.pk}:2026H2")]
-    # a new half-year brings a new reminder while the review is still not done
-    assert review_reminders(dt.date(2027, 1, 4)) == 1
+    rows = list(Notification.objects.values_list("recipient_id", "kind", "key", "url"))
+    review = reverse("accounts:review_new", args=[stale.pk])
+    assert rows == [(stale.owner_id, "review_due", "review_due:2026-11", review)]
+    assert review_reminders(dt.date(2026, 11, 30)) == 0
+    # a new month brings a new reminder while the review is still not done
+    assert review_reminders(dt.date(2026, 12, 1)) == 1
+
+
+def test_review_reminder_names_every_overdue_archive_of_an_owner_in_one_line():
+    first = AccountFactory(name="甲公司")
+    others = [AccountFactory(owner=first.owner, name=f"乙{i}公司") for i in range(2)]
+    for account in (first, *others):
+        _age(account, 300)
+    with translation.override("en"):
+        assert review_reminders(TODAY) == 1
+    note = Notification.objects.get()
+    assert note.title == "3 archives are due for their semiannual review"
+    assert sorted(note.body.split("、")) == ["乙0公司", "乙1公司", "甲公司"]
+    assert note.url == reverse("accounts:reviews_overdue")
 
 
 @pytest.mark.parametrize(
