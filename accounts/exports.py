@@ -1,20 +1,15 @@
-"""Excel output of one archive. Cells from user input never start a formula."""
+"""Excel output of one archive, on the exporter's text-keeping cells (kam/exporting.py): a
+customer named `=HYPERLINK(...)` comes back as that name, never as a formula."""
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.forms import ACCOUNT_FIELDS
-from accounts.models import KeyAccount
+from accounts.models import Contact, KeyAccount
+from kam.exporting import cell, new_workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would read as a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+BOLD = Font(bold=True)
 
 
 def _display(account: KeyAccount, field: str):
@@ -26,26 +21,20 @@ def _display(account: KeyAccount, field: str):
 
 
 def archive_workbook(account: KeyAccount) -> Workbook:
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = str(_("Archive"))[:31]
-    bold = Font(bold=True)
-    fields = [*ACCOUNT_FIELDS[:1], "owner", *ACCOUNT_FIELDS[1:]]
-    for row, field in enumerate(fields, start=1):
-        label = KeyAccount._meta.get_field(field).verbose_name
-        sheet.cell(row=row, column=1, value=str(label)).font = bold
-        value = str(account.owner) if field == "owner" else _display(account, field)
-        sheet.cell(row=row, column=2, value=safe_cell(value))
+    wb = new_workbook()
+    sheet = wb.create_sheet(str(_("Archive"))[:31])
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 60
+    fields = [*ACCOUNT_FIELDS[:1], "owner", *ACCOUNT_FIELDS[1:]]
+    for field in fields:
+        label = KeyAccount._meta.get_field(field).verbose_name
+        value = str(account.owner) if field == "owner" else _display(account, field)
+        sheet.append([cell(sheet, label, font=BOLD), cell(sheet, value)])
 
     contacts = wb.create_sheet(str(_("Contacts"))[:31])
-    from accounts.models import Contact
-
     labels = ["name", "title", "level", "phone", "email"]
-    contacts.append([str(Contact._meta.get_field(f).verbose_name) for f in labels])
+    contacts.append([cell(contacts, Contact._meta.get_field(f).verbose_name) for f in labels])
     for c in account.contacts.filter(is_active=True):
-        contacts.append(
-            [safe_cell(v) for v in (c.name, c.title, c.get_level_display(), c.phone, c.email)]
-        )
+        values = (c.name, c.title, c.get_level_display(), c.phone, c.email)
+        contacts.append([cell(contacts, v) for v in values])
     return wb
