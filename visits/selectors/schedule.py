@@ -12,7 +12,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 
 from accounts.models import KeyAccount
@@ -35,6 +44,12 @@ def _matching_visits() -> QuerySet[Visit]:
         kind=VisitKind.VISIT,
         is_cancelled=False,
         visited_on__gte=OuterRef("month"),
+        # The month's days as a range, so the (account, visited_on) index finds them: with
+        # year and month alone PostgreSQL walked each executive's every later visit (67 s
+        # for the 238,000 items of a year at --scale 20000).
+        visited_on__lt=ExpressionWrapper(
+            OuterRef("month") + dt.timedelta(days=31), output_field=DateField()
+        ),
         visited_on__year=OuterRef("month__year"),
         visited_on__month=OuterRef("month__month"),
     )

@@ -25,7 +25,7 @@ from appraisal.rollup import period_rollup
 from kam.exporting import export_run
 from kam.models import Export, ExportStatus, Team, User
 from kam.roles import Role
-from visits.models import Visit, VisitRecord
+from visits.models import ExecutiveSchedule, Visit, VisitRecord
 
 PAGES = [
     ("account list, page 1", "/accounts/"),
@@ -88,6 +88,11 @@ class Command(BaseCommand):
         self._time("archive page", "owner KAM", account.owner, f"/accounts/{account.pk}/", runs)
         for label, who, url in compliance_pages(users):
             self._time(label, who, users[who], url, runs)
+        schedule = ExecutiveSchedule.objects.order_by("-year").first()
+        gm_office = User.objects.filter(role=Role.GM_OFFICE).first()
+        if schedule and gm_office:
+            url = f"/visits/schedule/{schedule.year}/"
+            self._time("executive schedule, year", "GM office", gm_office, url, runs)
         period = Period.objects.filter(status=PeriodStatus.SCORED).first()
         if period:
             kam = period.rows.order_by("rank").values_list("kam_id", flat=True).first()
