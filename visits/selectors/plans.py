@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 
@@ -209,9 +210,16 @@ PLAN_FILTER_STATUSES = ("draft", "submitted", "returned", "approved")
 
 
 def plans_list(user: User, *, month: dt.date | None, status: str, team: int | None):
-    qs = plans_visible_to(user).annotate(
-        line_count=Count("lines", filter=Q(lines__is_cancelled=False))
+    # A subquery, not a join with GROUP BY: only the page's plans get counted (1.3 s → ms at
+    # --scale 20000, where the join grouped every plan of two years before the LIMIT).
+    lines = (
+        PlanLine.objects.filter(plan=OuterRef("pk"), is_cancelled=False)
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    qs = plans_visible_to(user).annotate(line_count=Coalesce(Subquery(lines), 0))
     if month:
         qs = qs.filter(month=month)
     if status in PLAN_FILTER_STATUSES:

@@ -10,7 +10,8 @@ from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import KeyAccount
@@ -97,9 +98,15 @@ RECORD_FILTER_STATUSES = ("open", "submitted", "reviewed")
 
 
 def records_list(user: User, *, month: dt.date | None, status: str, team: int | None):
-    qs = records_visible_to(user).annotate(
-        visit_count=Count("visits", filter=Q(visits__is_cancelled=False))
+    # A subquery, not a join with GROUP BY: only the page's records get counted.
+    visits = (
+        Visit.objects.filter(record=OuterRef("pk"), is_cancelled=False)
+        .order_by()
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    qs = records_visible_to(user).annotate(visit_count=Coalesce(Subquery(visits), 0))
     if month:
         qs = qs.filter(month=month)
     if status in RECORD_FILTER_STATUSES:

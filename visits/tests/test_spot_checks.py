@@ -197,3 +197,23 @@ def test_other_managers_and_kams_see_none_of_it(teams, client):
     page = client.get(reverse("visits:spot_checks"), {"month": "2026-05"})
     assert len(page.context["checks"]) == 5  # the sales VP reads every team's checks
     assert "proposal" not in page.context
+
+
+def test_a_large_months_checks_come_a_page_at_a_time(teams, client, django_assert_max_num_queries):
+    manager = teams["east"].manager
+    visits = Visit.objects.filter(pk__in=teams["ours"]).order_by("visited_on", "pk")
+    SpotCheck.objects.bulk_create(SpotCheck(visit=v, month=MAY, checker=manager) for v in visits)
+    client.force_login(manager)
+    url = reverse("visits:spot_checks")
+    with django_assert_max_num_queries(16):
+        first = client.get(url, {"month": "2026-05"})
+    assert len(first.context["checks"]) == 45 and "proposal" not in first.context
+    # a new KAM's visits take the month past one page
+    more = visits_for(UserFactory(role=Role.KAM, team=teams["east"]), 20)
+    SpotCheck.objects.bulk_create(SpotCheck(visit=v, month=MAY, checker=manager) for v in more)
+    with django_assert_max_num_queries(16):
+        first = client.get(url, {"month": "2026-05"})
+    second = client.get(url, {"month": "2026-05", "page": "2"})
+    assert len(first.context["checks"]) == 50 and len(second.context["checks"]) == 15
+    assert not {c.pk for c in first.context["checks"]} & {c.pk for c in second.context["checks"]}
+    assert "page=2" in first.content.decode()

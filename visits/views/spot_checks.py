@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,9 @@ def _contacts(account_ids) -> dict[int, list[Contact]]:
     return out
 
 
+CHECKS_PER_PAGE = 50
+
+
 def _page_url(month) -> str:
     return f"{reverse('visits:spot_checks')}?month={month:%Y-%m}"
 
@@ -41,14 +45,26 @@ def spot_check_list(request):
         raise PermissionDenied
     # Records arrive by the 5th: by default the checks are about last month.
     month = parse_month(request.GET.get("month"), default=add_months(this_month(), -1))
-    checks = list(
-        selectors.spot_checks_visible_to(user).filter(month=month).order_by("visit__visited_on")
-    )
-    context = {"month": month, "checks": checks, "can_check": roles.can_spot_check(user)}
+    # A page at a time: a sales manager of a large team has hundreds of checks in a month,
+    # each with its own little form.
+    page = Paginator(
+        selectors.spot_checks_visible_to(user)
+        .filter(month=month)
+        .order_by("visit__visited_on", "pk"),
+        CHECKS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    checks = list(page.object_list)
+    context = {
+        "month": month,
+        "checks": checks,
+        "can_check": roles.can_spot_check(user),
+        "page": page,
+        "query": f"month={month:%Y-%m}",
+    }
     if roles.can_spot_check(user):
         population = selectors.spot_check_population(user, month)
         context["population"] = population.count()
-        if not checks:
+        if not page.paginator.count:
             context["proposal"] = list(
                 Visit.objects.filter(pk__in=selectors.spot_check_sample(user, month))
                 .select_related("account", "visitor")
