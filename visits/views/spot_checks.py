@@ -46,14 +46,16 @@ def spot_check_list(request):
     # Records arrive by the 5th: by default the checks are about last month.
     month = parse_month(request.GET.get("month"), default=add_months(this_month(), -1))
     # A page at a time: a sales manager of a large team has hundreds of checks in a month,
-    # each with its own little form.
-    page = Paginator(
-        selectors.spot_checks_visible_to(user)
-        .filter(month=month)
-        .order_by("visit__visited_on", "pk"),
-        CHECKS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    checks = list(page.object_list)
+    # each with its own little form. The month's ids are paged in Python: with LIMIT in the
+    # SQL, PostgreSQL walked every visit by date looking for the month's few checks (1 s at
+    # --scale 20000).
+    visible = selectors.spot_checks_visible_to(user)
+    ids = list(
+        visible.filter(month=month).order_by("visit__visited_on", "pk").values_list("pk", flat=True)
+    )
+    page = Paginator(ids, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    by_pk = visible.in_bulk(list(page.object_list))
+    checks = [by_pk[pk] for pk in page.object_list]
     context = {
         "month": month,
         "checks": checks,
