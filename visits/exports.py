@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -99,7 +100,9 @@ def _changes_text(changes) -> str:
 
 
 def _translated(columns) -> list[tuple[str, int]]:
-    return [(_(label), width) for label, width in columns]
+    return [
+        (str(label) if isinstance(label, Promise) else _(label), width) for label, width in columns
+    ]
 
 
 PLAN_COLUMNS = (
@@ -172,7 +175,7 @@ RECORD_COLUMNS = (
     (gettext_noop("Time in"), 8),
     (gettext_noop("Time out"), 8),
     (gettext_noop("Hours stayed"), 8),
-    (gettext_noop("Met"), 18),
+    (pgettext_lazy("people", "Met"), 18),  # the people met, not a rule met
     (gettext_noop("Purposes"), 22),
     (gettext_noop("Outcome"), 30),
     (gettext_noop("Competitor news"), 24),

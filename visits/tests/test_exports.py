@@ -133,6 +133,8 @@ def test_record_export_lists_visits_and_what_was_missed(
     sheet = read(client.get(reverse("export_download", args=[export.pk])))
     assert sheet["A1"].value == zh("Monthly visit record")
     first = find_row(sheet, 1)
+    header = cells(sheet)[cells(sheet).index(first) - 1]
+    assert header[6] == "会见人员"  # the people met (the same word as a rule met in English)
     assert first[1] == dt.datetime(2026, 6, 3)
     assert first[2] == FORMULA
     assert (first[3], first[4], first[5]) == ("09:00", "10:45", 1.8)
