@@ -187,7 +187,7 @@ DETAILS = (
     (gettext_lazy("Overdue"), 14, "money", "overdue"),
     (gettext_lazy("New?"), 7, "yes", "is_new"),
     (gettext_lazy("Lost?"), 7, "yes", "is_lost"),
-    (pgettext_lazy("appraisal", "Visits"), 8, "count", "visits"),
+    (pgettext_lazy("count", "Visits"), 8, "count", "visits"),
     (gettext_lazy("Complaints"), 9, "count", "complaints"),
     (gettext_lazy("Complaints handled on time"), 11, "count", "complaints_on_time"),
     (gettext_lazy("Archive completeness (%)"), 12, "percent", "completeness"),
