@@ -10,8 +10,7 @@ from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import KeyAccount
@@ -21,6 +20,7 @@ from kam.roles import COMPANY_WIDE, Role
 from visits.models import ItineraryChange, PlanLine, Visit, VisitPlan, VisitRecord
 from visits.models.plans import LineReview
 from visits.months import month_end
+from visits.selectors.documents import monthly_list, row_count
 from visits.selectors.plans import team_members
 
 
@@ -98,24 +98,9 @@ RECORD_FILTER_STATUSES = ("open", "submitted", "reviewed")
 
 
 def records_list(user: User, *, month: dt.date | None, status: str, team: int | None):
-    # A subquery, not a join with GROUP BY: only the page's records get counted.
-    visits = (
-        Visit.objects.filter(record=OuterRef("pk"), is_cancelled=False)
-        .order_by()
-        .values("record")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    qs = records_visible_to(user).annotate(visit_count=Coalesce(Subquery(visits), 0))
-    if month:
-        qs = qs.filter(month=month)
-    if status in RECORD_FILTER_STATUSES:
-        qs = qs.filter(status=status)
-    if team:
-        qs = qs.filter(kam__team_id=team)
-    if status == "submitted":
-        return qs.order_by("month", "submitted_at", "pk")
-    return qs.order_by("-month", "kam__name", "pk")
+    visits = row_count(Visit.objects.filter(is_cancelled=False), "record")
+    qs = records_visible_to(user).annotate(visit_count=visits)
+    return monthly_list(qs, month=month, status=status, statuses=RECORD_FILTER_STATUSES, team=team)
 
 
 def _changes() -> Prefetch:
