@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, DecimalField, IntegerField, Prefetch, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from appraisal.models import AccountLine, Adjustment, Period, Row, Score
 from kam.models import User
@@ -88,3 +90,15 @@ def overview_rows(rows: QuerySet[Row]) -> list[OverviewRow]:
             final = adjusted if adjusted is not None else score
             lines[row_id].cells.append((final, adjusted is not None, figure))
     return list(lines.values())
+
+
+MONEY_FIGURES = ("invoiced", "collected", "overdue")
+COUNT_FIGURES = ("new_accounts", "lost_accounts")
+
+
+def totals(rows: QuerySet[Row]) -> dict:
+    """The overview's totals line, summed by the database from the rows' stored figures."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+    sums = {n: Coalesce(Sum(Cast(KT(f"figures__{n}"), money)), Decimal(0)) for n in MONEY_FIGURES}
+    counts = {n: Coalesce(Sum(Cast(KT(f"figures__{n}"), IntegerField())), 0) for n in COUNT_FIGURES}
+    return rows.aggregate(**sums, **counts, average=Avg("total"), kams=Count("pk"))

@@ -198,3 +198,14 @@ def test_the_period_list_counts_the_rows_each_reader_sees(client, cast, period, 
     client.force_login(cast.by_name()[role])
     response = client.get(reverse("appraisal:periods"))
     assert [p.row_count for p in response.context["periods"]] == [count]
+
+
+def test_the_totals_line_adds_up_the_rows_the_reader_sees(client, cast, period):
+    client.force_login(cast.sales_vp)
+    totals = client.get(reverse("appraisal:overview", args=[period.pk])).context["totals"]
+    # two rows of 100,000.00 invoiced and one new account each; totals 90 and 80
+    assert (totals["invoiced"], totals["new_accounts"], totals["kams"]) == (D("200000.00"), 2, 2)
+    assert totals["average"] == D("85") and totals["collected"] == D("0")
+    client.force_login(cast.manager)
+    mine = client.get(reverse("appraisal:overview", args=[period.pk])).context["totals"]
+    assert (mine["invoiced"], mine["kams"]) == (D("100000.00"), 1)

@@ -3,8 +3,6 @@ rollups on demand and finalisation."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +16,6 @@ from appraisal.forms import AdjustForm, PeriodForm, RollupForm
 from appraisal.models import SHORT_LABELS, Dimension, Period, PeriodStatus, Score
 from appraisal.periods import period_get_or_create
 from kam import roles
-
-MONEY_FIGURES = ("invoiced", "collected", "falling_due", "outstanding", "overdue")
 
 
 def _period_for_read(user, pk: int) -> Period:
@@ -55,24 +51,11 @@ def period_list(request):
     )
 
 
-def _totals(rows) -> dict:
-    """The overview's totals line, from the rows already on the page."""
-    sums = {name: Decimal(0) for name in MONEY_FIGURES}
-    counts = {"new_accounts": 0, "lost_accounts": 0}
-    for row in rows:
-        for name in sums:
-            sums[name] += Decimal(row.figures.get(name) or 0)
-        for name in counts:
-            counts[name] += int(row.figures.get(name) or 0)
-    scored = [row.total for row in rows if row.total is not None]
-    average = sum(scored, Decimal(0)) / len(scored) if scored else None
-    return sums | counts | {"average": average, "kams": len(rows)}
-
-
 @login_required
 def overview(request, pk: int):
     period = _period_for_read(request.user, pk)
-    rows = selectors.overview_rows(selectors.rows_visible_to(request.user, period))
+    visible = selectors.rows_visible_to(request.user, period)
+    rows = selectors.overview_rows(visible)
     user = request.user
     return render(
         request,
@@ -80,7 +63,7 @@ def overview(request, pk: int):
         {
             "period": period,
             "rows": rows,
-            "totals": _totals(rows),
+            "totals": selectors.totals(visible),
             "dimensions": [(d.value, SHORT_LABELS[d], d.label) for d in Dimension],
             "can_manage": roles.can_manage_appraisal(user) and not period.is_final,
             "can_export": roles.can_export_appraisal(user),
