@@ -25,6 +25,7 @@ run: venv
 	$(PY) manage.py runserver --noreload $(RUN_ADDR)
 
 test: venv
+	scripts/test-machine
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

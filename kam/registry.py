@@ -1,0 +1,245 @@
+"""What the business apps plug into the shell: one typed registry, filled in `AppConfig.ready()`.
+
+kam/ imports no business app. Each app answers the shell's questions by adding entries here
+from its own `apps.py` (pretix's `nav_event` receivers return plain dicts of label, url, active
+and children; we keep that shape without signals):
+
+- menu entries and their groups (the navigation bar),
+- workbench providers (the to-do items of the home page),
+- account-page panels (sections of the archive page another app contributes),
+- periodic jobs (Celery beat and `manage.py run_jobs`),
+- notification kinds (the inbox's labels),
+- hand-over steps (what moves from a leaver to successors),
+- demo loaders (`manage.py demo_data`),
+- "account changed" hooks (derived data that follows an account's owner, tier or status).
+
+Apps are readied in INSTALLED_APPS order, which is also the order of the layers
+(kam ← accounts ← visits, receivables, complaints ← appraisal, analysis), so demo loaders and
+hand-over steps run lower layers first unless an entry asks for another `order`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from kam.models import User
+
+Visible = Callable[["User"], bool]
+
+
+def _always(user: User) -> bool:
+    return True
+
+
+# Menu ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A dropdown of the navigation bar; shown when at least one of its entries is."""
+
+    key: str
+    label: Any  # a lazy translation
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One link. `active_on` lists view names (`app:name`) or namespaces (`app:`) under which
+    the entry is the current page."""
+
+    key: str
+    label: Any
+    url_name: str
+    visible: Visible = _always
+    group: str = ""  # a MenuGroup key; "" for the top level
+    order: int = 100
+    active_on: tuple[str, ...] = ()
+
+
+# Workbench -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A to-do line of the home page: what, how many, where it is done, how pressing."""
+
+    label: Any
+    url: str
+    count: int | None = None
+    urgency: str = "normal"  # "overdue", "soon", "normal" or "info"
+    detail: Any = ""
+    section: str = ""  # groups items on the page ("today", "this_month", "decide", …)
+    order: int = 100
+
+
+WorkbenchProvider = Callable[["User", dt.date], list[WorkItem]]
+
+
+# Account page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountPanel:
+    """A section of the archive page that another app contributes: `context(request, account,
+    can_edit)` returns the template's context, or None when the reader may not see it."""
+
+    key: str
+    template: str
+    context: Callable[[HttpRequest, Any, bool], dict | None]
+    order: int = 100
+    column: str = "side"  # "main" or "side"
+
+
+# Jobs, hand-over, demo ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A daily (or rarer) job in Asia/Shanghai time; `cron` takes crontab's other fields."""
+
+    name: str
+    func: Callable[[dt.date], int]
+    hour: int = 7
+    minute: int = 30
+    cron: dict = field(default_factory=dict)
+
+    @property
+    def at(self) -> tuple[int, int]:
+        return (self.hour, self.minute)
+
+
+# (handover, leaver, successor_of(account) -> User) -> None
+HandOverStep = Callable[[Any, "User", Callable[[Any], "User"]], None]
+DemoLoader = Callable[[Any], None]  # build(ctx: kam.demo.DemoContext)
+# (account_ids, owner_ids): accounts whose owner, tier or status changed, and former owners
+AccountChanged = Callable[[Iterable[int], Iterable[int]], None]
+
+
+@dataclass(frozen=True)
+class _Ordered:
+    order: int
+    seq: int
+    item: Any
+
+
+class Registry:
+    """The shell's registry. One instance, `registry`, lives for the process."""
+
+    def __init__(self) -> None:
+        self.menu_groups: dict[str, MenuGroup] = {}
+        self.menu_entries: dict[str, MenuEntry] = {}
+        self.workbench: list[WorkbenchProvider] = []
+        self.account_panels: dict[str, AccountPanel] = {}
+        self.jobs: dict[str, JobSpec] = {}
+        self.notification_kinds: dict[str, Any] = {}
+        self._handover: list[_Ordered] = []
+        self._demo: list[_Ordered] = []
+        self.account_changed_hooks: list[AccountChanged] = []
+
+    # Filling (AppConfig.ready) -----------------------------------------------------------
+    # Each add is idempotent by key or identity, so a ready() run twice adds nothing twice.
+
+    def add_menu_group(self, *groups: MenuGroup) -> None:
+        for g in groups:
+            self.menu_groups[g.key] = g
+
+    def add_menu(self, *entries: MenuEntry) -> None:
+        for e in entries:
+            self.menu_entries[e.key] = e
+
+    def add_workbench(self, provider: WorkbenchProvider) -> None:
+        if provider not in self.workbench:
+            self.workbench.append(provider)
+
+    def add_account_panel(self, *panels: AccountPanel) -> None:
+        for p in panels:
+            self.account_panels[p.key] = p
+
+    def add_jobs(self, *jobs: JobSpec) -> None:
+        for j in jobs:
+            self.jobs[j.name] = j
+
+    def add_notification_kinds(self, kinds: dict[str, Any]) -> None:
+        self.notification_kinds.update(kinds)
+
+    def add_handover_step(self, step: HandOverStep, *, order: int = 100) -> None:
+        if all(o.item is not step for o in self._handover):
+            self._handover.append(_Ordered(order, len(self._handover), step))
+
+    def add_demo(self, loader: DemoLoader, *, order: int = 100) -> None:
+        if all(o.item is not loader for o in self._demo):
+            self._demo.append(_Ordered(order, len(self._demo), loader))
+
+    def on_account_changed(self, hook: AccountChanged) -> None:
+        if hook not in self.account_changed_hooks:
+            self.account_changed_hooks.append(hook)
+
+    # Reading (the shell) -------------------------------------------------------------------
+
+    def handover_steps(self) -> list[HandOverStep]:
+        return [o.item for o in sorted(self._handover, key=lambda o: (o.order, o.seq))]
+
+    def demo_loaders(self) -> list[DemoLoader]:
+        return [o.item for o in sorted(self._demo, key=lambda o: (o.order, o.seq))]
+
+    def account_changed(self, account_ids: Iterable[int], owner_ids: Iterable[int] = ()) -> None:
+        """Called by the services that change an account's owner, tier or status."""
+        accounts, owners = list(account_ids), list(owner_ids)
+        for hook in self.account_changed_hooks:
+            hook(accounts, owners)
+
+    def work_items(self, user: User, today: dt.date) -> list[WorkItem]:
+        items = [item for provider in self.workbench for item in provider(user, today)]
+        return sorted(items, key=lambda i: (i.order, str(i.label)))
+
+    def panels_for(self, request: HttpRequest, account, can_edit: bool) -> list[tuple[str, dict]]:
+        shown = []
+        for panel in sorted(self.account_panels.values(), key=lambda p: (p.order, p.key)):
+            context = panel.context(request, account, can_edit)
+            if context is not None:
+                shown.append((panel, context))
+        return shown
+
+    def menu_for(self, user: User, view_name: str) -> list[dict]:
+        """The navigation for this user as plain dicts (label, url, active, children), only
+        what they may use; a group with no visible entry is left out."""
+        from django.urls import reverse
+
+        def item(e: MenuEntry) -> dict:
+            active = any(
+                view_name.startswith(a) if a.endswith(":") else view_name == a
+                for a in (e.active_on or (e.url_name,))
+            )
+            return {"key": e.key, "label": e.label, "url": reverse(e.url_name), "active": active}
+
+        shown = sorted(
+            (e for e in self.menu_entries.values() if e.visible(user)),
+            key=lambda e: (e.order, e.key),
+        )
+        top: list[tuple[int, dict]] = [(e.order, item(e)) for e in shown if not e.group]
+        for g in self.menu_groups.values():
+            children = [item(e) for e in shown if e.group == g.key]
+            if children:
+                top.append(
+                    (
+                        g.order,
+                        {
+                            "key": g.key,
+                            "label": g.label,
+                            "url": "",
+                            "active": any(c["active"] for c in children),
+                            "children": children,
+                        },
+                    )
+                )
+        return [d for _order, d in sorted(top, key=lambda t: t[0])]
+
+
+registry = Registry()
