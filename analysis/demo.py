@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accounts.models import Invoice, KeyAccount
+from accounts.models import KeyAccount
 from accounts.models.archive import Status, Tier
 from analysis.models import CRITERIA_FIELDS, AccountCriteria
 from analysis.selectors import default_period
 from analysis.services import review_prepare
+from receivables.models import Invoice
 
 
 def build(ctx) -> None:
