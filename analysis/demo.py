@@ -1,6 +1,6 @@
 """Demo analysis: the KAMs tick the qualitative criteria of a few accounts, two potential
 accounts start buying in earnest, and the tier review for the last 12 months is prepared, so
-it shows promotions and demotions. Revenue is the invoices accounts/demo_money.py wrote."""
+it shows promotions and demotions. Revenue is the invoices receivables/demo.py wrote."""
 
 from __future__ import annotations
 
