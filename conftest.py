@@ -36,11 +36,7 @@ def cast(db):
 # laid again, inside the test's own transaction, whenever a test finds them gone.
 SEEDS = [
     ("visits.migrations.0002_seed_frequency_rules", "seed", "visits.FrequencyRule"),
-    (
-        "accounts.migrations.0004_receivables_complaints",
-        "seed_deadlines",
-        "accounts.ComplaintDeadline",
-    ),
+    ("complaints.seeds", "seed_deadlines", "complaints.ComplaintDeadline"),
     ("analysis.migrations.0002_seed_rules", "seed", "analysis.ChurnWeight"),
 ]
 

@@ -6,14 +6,9 @@ from accounts.models import (
     AccountEvent,
     ArchiveAccess,
     ArchiveLoan,
-    Complaint,
-    ComplaintDeadline,
     Contact,
-    Contract,
     HandOver,
-    Invoice,
     KeyAccount,
-    Payment,
 )
 from accounts.models.access import AccessAction
 
@@ -75,45 +70,3 @@ class HandOverAdmin(NoDelete, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # hand-overs go through their screen, which moves everything at once
-
-
-# Contracts, receivables and complaints: read here, written through their pages, so balances,
-# history and the timeline stay in step. Deadlines are plain settings.
-class ReadOnlyMoney(NoDelete, SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Contract)
-class ContractAdmin(ReadOnlyMoney):
-    list_display = ["number", "account", "signed_on", "amount", "status"]
-    list_filter = ["status"]
-    search_fields = ["number", "account__name"]
-
-
-@admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyMoney):
-    list_display = ["number", "account", "issued_on", "due_on", "amount", "paid", "is_cancelled"]
-    list_filter = ["is_cancelled"]
-    search_fields = ["number", "account__name"]
-
-
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyMoney):
-    list_display = ["account", "received_on", "amount", "applied", "reversed_at"]
-    search_fields = ["account__name", "reference"]
-
-
-@admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyMoney):
-    list_display = ["subject", "account", "severity", "status", "due_on", "handler"]
-    list_filter = ["severity", "status"]
-    search_fields = ["subject", "account__name"]
-
-
-@admin.register(ComplaintDeadline)
-class ComplaintDeadlineAdmin(NoDelete, SimpleHistoryAdmin):
-    list_display = ["severity", "days"]

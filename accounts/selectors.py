@@ -143,7 +143,7 @@ def _related_names(records: list) -> dict:
     return names
 
 
-def _diff_history(records: list, subject_of) -> list[HistoryEntry]:
+def diff_history(records: list, subject_of) -> list[HistoryEntry]:
     """Turn history rows (newest first, each followed by its predecessor when present)
     into field-level changes without touching the database again."""
     names = _related_names(records)
@@ -202,7 +202,7 @@ def account_history(account: KeyAccount, limit: int = 60) -> list[HistoryEntry]:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[: limit + 1]
     )
-    entries = _diff_history(account_rows, lambda r: r.name) + _diff_history(
+    entries = diff_history(account_rows, lambda r: r.name) + diff_history(
         contact_rows, lambda r: r.name
     )
     entries.sort(key=lambda e: e.at, reverse=True)

@@ -320,6 +320,13 @@ HandOverStep = Callable[[HandOver, User, Callable[[KeyAccount], User]], None]
 HANDOVER_STEPS: list[HandOverStep] = []
 
 
+def handover_heir(account: KeyAccount, leaver: User, successor_of) -> User:
+    """Who takes over the leaver's work on an account at a hand-over (§7): its owner, who by
+    then is the successor when the account was the leaver's."""
+    owner = account.owner
+    return owner if owner.is_active and owner.pk != leaver.pk else successor_of(account)
+
+
 def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
     for account in KeyAccount.objects.select_for_update().filter(owner=leaver):
         successor = successor_of(account)

@@ -1,8 +1,6 @@
 from django.urls import path
 
-from accounts.views import access, archive, imports, receivables_report
-from accounts.views import complaints as complaint_views
-from accounts.views import receivables as money
+from accounts.views import access, archive, imports
 
 app_name = "accounts"
 
@@ -32,46 +30,4 @@ urlpatterns = [
     path("handover/<int:pk>/", access.handover_detail, name="handover_detail"),
     path("import/", imports.import_accounts, name="import"),
     path("import/template/", imports.import_template, name="import_template"),
-    # Contracts, receivables and complaints (§4) ----------------------------------------------
-    path("receivables/", receivables_report.receivables, name="receivables"),
-    path("<int:pk>/receivables/", money.account_receivables, name="account_receivables"),
-    path("<int:pk>/contracts/new/", money.contract_edit, name="contract_new"),
-    path("<int:pk>/contracts/<int:contract_pk>/", money.contract_detail, name="contract_detail"),
-    path("<int:pk>/contracts/<int:contract_pk>/edit/", money.contract_edit, name="contract_edit"),
-    path("<int:pk>/invoices/new/", money.invoice_edit, name="invoice_new"),
-    path("<int:pk>/invoices/<int:invoice_pk>/edit/", money.invoice_edit, name="invoice_edit"),
-    path("<int:pk>/invoices/<int:invoice_pk>/cancel/", money.invoice_cancel, name="invoice_cancel"),
-    path("<int:pk>/payments/new/", money.payment_new, name="payment_new"),
-    path(
-        "<int:pk>/payments/<int:payment_pk>/reverse/",
-        money.payment_reverse,
-        name="payment_reverse",
-    ),
-    path("<int:pk>/credit/", money.credit_apply, name="credit_apply"),
-    path("<int:pk>/collections/new/", money.collection_new, name="collection_new"),
-    path("<int:pk>/reconciliations/new/", money.reconciliation_new, name="reconciliation_new"),
-    path("complaints/", complaint_views.complaint_list, name="complaints"),
-    path("complaints/deadlines/", complaint_views.complaint_deadlines, name="complaint_deadlines"),
-    path("<int:pk>/complaints/", complaint_views.account_complaints, name="account_complaints"),
-    path("<int:pk>/complaints/new/", complaint_views.complaint_edit, name="complaint_new"),
-    path(
-        "<int:pk>/complaints/<int:complaint_pk>/",
-        complaint_views.complaint_detail,
-        name="complaint_detail",
-    ),
-    path(
-        "<int:pk>/complaints/<int:complaint_pk>/edit/",
-        complaint_views.complaint_edit,
-        name="complaint_edit",
-    ),
-    path(
-        "<int:pk>/complaints/<int:complaint_pk>/resolve/",
-        complaint_views.complaint_resolve,
-        name="complaint_resolve",
-    ),
-    path(
-        "<int:pk>/complaints/<int:complaint_pk>/follow-up/",
-        complaint_views.complaint_follow_up,
-        name="complaint_follow_up",
-    ),
 ]

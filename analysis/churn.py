@@ -40,10 +40,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import Complaint, Invoice, KeyAccount
+from accounts.models import KeyAccount
 from accounts.models.archive import ContactLevel, Status
-from accounts.models.complaints import ComplaintStatus
 from analysis.models import ChurnWeight, Reason
+from complaints.models import Complaint, ComplaintStatus
+from receivables.models import Invoice
 from visits.models import Visit
 from visits.models.choices import VisitKind
 

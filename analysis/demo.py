@@ -1,6 +1,6 @@
 """Demo analysis: the KAMs tick the qualitative criteria of a few accounts, two potential
 accounts start buying in earnest, and the tier review for the last 12 months is prepared, so
-it shows promotions and demotions. Revenue is the invoices accounts/demo_money.py wrote."""
+it shows promotions and demotions. Revenue is the invoices receivables/demo.py wrote."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accounts.models import Invoice, KeyAccount
+from accounts.models import KeyAccount
 from accounts.models.archive import Status, Tier
 from analysis.models import CRITERIA_FIELDS, AccountCriteria
 from analysis.selectors import default_period
 from analysis.services import review_prepare
+from receivables.models import Invoice
 
 
 def build(ctx) -> None:

@@ -9,11 +9,12 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
-from accounts.models import Invoice, KeyAccount, Payment
+from accounts.models import KeyAccount
 from accounts.models.archive import Status
 from analysis import churn, pareto
 from analysis.models import CRITERIA_FIELDS, TierProposal, TierReview
 from kam.models import User
+from receivables.models import Invoice, Payment
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal(0)

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from accounts.models import Invoice
 from appraisal import rollup, services
 from appraisal.models import Dimension, PeriodKind, Score, Target
 from appraisal.periods import period_get_or_create
 from kam.roles import Role
+from receivables.models import Invoice
 
 ROUND = Decimal(10000)
 

@@ -58,7 +58,6 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.aging import CENT, ZERO
 from accounts.models.archive import STANDARD_FIELDS
 from appraisal.metrics_money import MONEY_NAMES, money_figures
 from appraisal.metrics_records import (
@@ -69,6 +68,7 @@ from appraisal.metrics_records import (
     visit_figures,
 )
 from appraisal.metrics_span import BY_ACCOUNT, BY_KAM, Span, counted_accounts
+from kam.money import CENT, ZERO
 from visits import compliance
 from visits.selectors.requirements import KEY_TIERS, rules_in_force
 from visits.tally import tally_catch_up

@@ -3,7 +3,7 @@ appraisal.metrics_span.grouped), from a few grouped queries whose rows are added
 
 `Invoice.paid` and `Payment.applied` hold what is true now; a period's outstanding is what was
 true at its end, so it is worked out again from the allocation rows instead of reusing
-accounts.receivables_selectors.bucket_sums (which reads `paid`). An invoice's unpaid part is
+receivables.selectors.account.bucket_sums (which reads `paid`). An invoice's unpaid part is
 its amount less what was paid on it by the day, never below zero; summed over invoices that is
     amounts − paid + the excess of the invoices paid more than their amount
 (a payment counted though reversed only after the figures were taken may do that), and each
@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from django.db.models import F, Q, Sum
 
-from accounts.aging import ZERO, overdue_q
-from accounts.models import Invoice, Payment, PaymentAllocation
-from accounts.receivables_selectors import money_sum
 from appraisal.metrics_span import Span, grouped, on_counted
+from kam.money import ZERO, money_sum
+from receivables.aging import overdue_q
+from receivables.models import Invoice, Payment, PaymentAllocation
 
 MONEY_NAMES = ("invoiced", "collected", "falling_due", "outstanding", "overdue")
 

@@ -26,11 +26,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from accounts.models import ArchiveLoan, ArchiveReview, Complaint, KeyAccount
+from accounts.models import ArchiveLoan, ArchiveReview, KeyAccount
 from accounts.models.access import LoanStatus
 from accounts.models.archive import STANDARD_FIELDS, Status
 from accounts.selectors import REVIEW_INTERVAL_DAYS
 from appraisal.metrics_span import Span, grouped, per_account
+from complaints.models import Complaint
 from visits.models import Visit
 from visits.selectors.requirements import KEY_TIERS
 

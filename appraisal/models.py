@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models.archive import MONEY
+from kam.money import MONEY
 
 
 class Dimension(models.IntegerChoices):

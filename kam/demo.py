@@ -12,7 +12,7 @@ from django.db import transaction
 from kam.models import Team, User
 from kam.roles import Role
 
-DEMO_APPS = ["kam", "accounts", "visits", "appraisal", "analysis"]
+DEMO_APPS = ["kam", "accounts", "visits", "receivables", "complaints", "appraisal", "analysis"]
 DEMO_PASSWORD = "demo-2026"
 
 PEOPLE = [

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from celery.schedules import crontab
 
-JOB_APPS = ["kam", "accounts", "visits", "appraisal", "analysis"]
+JOB_APPS = ["kam", "accounts", "visits", "receivables", "complaints", "appraisal", "analysis"]
 
 
 @dataclass(frozen=True)

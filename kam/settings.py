@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kam",
     "accounts",
     "visits",
+    "receivables",
+    "complaints",
     "appraisal",
     "analysis",
 ]

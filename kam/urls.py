@@ -26,6 +26,9 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    # Receivables and complaints keep the paths they had under accounts/.
+    path("accounts/", include("receivables.urls")),
+    path("accounts/", include("complaints.urls")),
     path("visits/", include("visits.urls")),
     path("analysis/", include("analysis.urls")),
     path("appraisal/", include("appraisal.urls")),

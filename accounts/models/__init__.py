@@ -8,34 +8,17 @@ from accounts.models.archive import (
     MajorMatter,
     TimelineEntry,
 )
-from accounts.models.complaints import Complaint, ComplaintDeadline
-from accounts.models.receivables import (
-    CollectionAction,
-    Contract,
-    Invoice,
-    Payment,
-    PaymentAllocation,
-    Reconciliation,
-)
 
 __all__ = [
     "AccountEvent",
     "ArchiveAccess",
     "ArchiveLoan",
     "ArchiveReview",
-    "CollectionAction",
-    "Complaint",
-    "ComplaintDeadline",
     "Contact",
-    "Contract",
     "FinancialReport",
     "HandOver",
     "HandOverItem",
-    "Invoice",
     "KeyAccount",
     "MajorMatter",
-    "Payment",
-    "PaymentAllocation",
-    "Reconciliation",
     "TimelineEntry",
 ]

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.validators import normalise_credit_code, validate_credit_code
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from kam.money import MONEY
 
 
 class Tier(models.TextChoices):

@@ -23,8 +23,28 @@ from accounts.forms import (
     active_kams,
 )
 from accounts.models import ArchiveLoan, HandOver, KeyAccount
+from accounts.models.access import AccessAction
 from kam import roles
 from kam.models import User
+
+
+def log_read(request, grant, detail: str) -> None:
+    """Pages of other apps that are archive material (contracts, receivables, complaints)
+    log each read like the archive page does."""
+    services.access_record(
+        user=request.user,
+        account=grant.account,
+        action=AccessAction.VIEW,
+        loan=grant.loan,
+        detail=detail,
+    )
+
+
+def read_archive(request, pk, detail: str):
+    """The archive's read getter (404 for whoever may not read it), with the read logged."""
+    grant = selectors.archive_for_user(request.user, pk)
+    log_read(request, grant, detail)
+    return grant
 
 
 @login_required

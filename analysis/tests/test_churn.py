@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Complaint, Invoice, KeyAccount
+from accounts.models import KeyAccount
 from accounts.models.archive import ContactLevel, Status
 from analysis import churn
 from analysis.models import ChurnWeight, Reason
+from complaints.models import Complaint
 from kam.tests.factories import AccountFactory, ContactFactory, UserFactory
+from receivables.models import Invoice
 from visits.models import Visit
 from visits.models.choices import VisitKind
 

@@ -12,13 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Complaint, Contact, Invoice, KeyAccount
+from accounts.models import Contact, KeyAccount
 from accounts.models.archive import ContactLevel, Status, Tier
 from analysis import services
 from analysis.models import AccountCriteria
 from analysis.selectors import default_period
+from complaints.models import Complaint
 from kam.roles import Role
 from kam.tests.factories import TeamFactory, UserFactory, make_credit_code
+from receivables.models import Invoice
 
 pytestmark = pytest.mark.django_db
 

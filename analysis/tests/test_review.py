@@ -8,13 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.models import Invoice, KeyAccount, Payment, TimelineEntry
+from accounts.models import KeyAccount, TimelineEntry
 from accounts.models.archive import Status, Tier
 from analysis import reminders, selectors, services
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview
 from kam.models import Notification
 from kam.roles import Role
 from kam.tests.factories import AccountFactory, UserFactory
+from receivables.models import Invoice, Payment
 
 pytestmark = pytest.mark.django_db
 SEQ = [0]  # invoice numbers

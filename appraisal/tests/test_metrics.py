@@ -21,21 +21,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import (
-    ArchiveLoan,
-    ArchiveReview,
-    Complaint,
-    Invoice,
-    KeyAccount,
-    Payment,
-    PaymentAllocation,
-)
+from accounts.models import ArchiveLoan, ArchiveReview, KeyAccount
 from accounts.models.access import LoanStatus
 from accounts.models.archive import Status, Tier
-from accounts.models.complaints import ComplaintStatus
 from appraisal.metrics import FIGURE_NAMES, account_figures, dashboard_period, kam_figures
+from complaints.models import Complaint, ComplaintStatus
 from kam.roles import Role
 from kam.tests.factories import AccountFactory, TeamFactory, UserFactory
+from receivables.models import Invoice, Payment, PaymentAllocation
 from visits.models import Visit
 from visits.tally import tally_catch_up
 from visits.tests.compliance_data import SH, TODAY, build_company

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Invoice
-from accounts.reminders import receivable_reminders
 from kam.models import Notification
 from kam.roles import Role
 from kam.tests.browser import login, screenshot
 from kam.tests.factories import PASSWORD, AccountFactory, TeamFactory, UserFactory
+from receivables.models import Invoice
+from receivables.reminders import receivable_reminders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def test_kam_follows_an_overdue_invoice_reminder_from_the_header(browser_page, l
     screenshot(page, "inbox-reminder")
     with page.expect_navigation():
         reminder.click()
-    target = reverse("accounts:account_receivables", args=[account.pk])
+    target = reverse("receivables:account", args=[account.pk])
     expect(page).to_have_url(re.compile(re.escape(target) + f"#invoice-{invoice.pk}$"))
     expect(page.locator(f"#invoice-{invoice.pk}")).to_contain_text("FP-0042")
     # Read now: the header no longer counts it.

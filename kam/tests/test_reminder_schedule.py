@@ -15,12 +15,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AccountEvent, Complaint, Invoice, KeyAccount
+from accounts.models import AccountEvent, KeyAccount
+from complaints.models import Complaint
 from kam.jobs import in_day_order, load_all
 from kam.models import Notification
 from kam.roles import Role
 from kam.tasks import run_job_now
 from kam.tests.factories import AccountFactory, TeamFactory, UserFactory
+from receivables.models import Invoice
 from visits.tally import tally_catch_up
 from visits.tests.plan_fixtures import LONG_AGO, at, make_office
 
