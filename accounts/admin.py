@@ -11,6 +11,7 @@ from accounts.models import (
     KeyAccount,
 )
 from accounts.models.access import AccessAction
+from kam.registry import registry
 
 
 class NoDelete:
@@ -39,6 +40,13 @@ class KeyAccountAdmin(NoDelete, SimpleHistoryAdmin):
                     user=request.user, account=account, action=AccessAction.VIEW, detail="admin"
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # Edits and history reverts land here: what follows an account's owner, tier or status
+        # elsewhere (visit compliance) hears of it, as from the archive's own services.
+        former = KeyAccount.objects.filter(pk=obj.pk).values_list("owner_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        registry.account_changed([obj.pk], [former] if former not in (None, obj.owner_id) else [])
 
 
 @admin.register(AccountEvent)

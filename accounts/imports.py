@@ -17,6 +17,7 @@ from accounts.models import Contact, KeyAccount
 from accounts.models.archive import ContactLevel, Status, Tier
 from accounts.services import timeline_add
 from kam.models import User
+from kam.registry import registry
 from kam.roles import Role
 
 ACCOUNT_COLUMNS = [
@@ -233,4 +234,5 @@ def _write(accounts, contacts, by: User) -> ImportResult:
         contact = Contact(account=account, **data)
         contact._history_user = by
         contact.save()
+    registry.account_changed([a.pk for a in created])
     return ImportResult([], accounts=len(created), contacts=len(contacts))

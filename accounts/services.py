@@ -30,10 +30,13 @@ from accounts.models.access import LoanStatus
 from accounts.models.archive import Status
 from kam import roles
 from kam.models import Team, User
+from kam.registry import registry
 from kam.roles import Role
 from kam.services import notify
 
 MAX_LOAN_DAYS = 90
+# The fields other apps' derived data follows (the registry's "account changed" hook).
+FOLLOWED_FIELDS = {"owner", "tier", "status", "lost_on", "is_archived"}
 
 
 def timeline_add(
@@ -83,6 +86,7 @@ def account_create(*, by: User, data: Mapping[str, Any]) -> KeyAccount:
     account.full_clean()
     account._history_user = by
     account.save()
+    registry.account_changed([account.pk])
     timeline_add(account=account, kind="created", summary=account.name, actor=by)
     return account
 
@@ -98,6 +102,7 @@ def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) ->
     if by.role != Role.ADMIN:
         data.pop("owner", None)  # ownership moves only by hand-over
     account = KeyAccount.objects.select_for_update().get(pk=account.pk)
+    former_owner = account.owner_id
     changed = _apply(account, data)
     _check_status(account)
     if not changed:
@@ -105,6 +110,8 @@ def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) ->
     account.full_clean()
     account._history_user = by
     account.save()
+    if FOLLOWED_FIELDS.intersection(changed):
+        registry.account_changed([account.pk], [former_owner] if "owner" in changed else [])
     labels = ", ".join(str(KeyAccount._meta.get_field(f).verbose_name) for f in changed)
     timeline_add(account=account, kind="updated", summary=labels, actor=by)
     return changed
@@ -118,6 +125,7 @@ def account_set_retired(*, account: KeyAccount, by: User, retired: bool) -> None
     account.is_archived = retired
     account._history_user = by
     account.save(update_fields=["is_archived", "updated_at"])
+    registry.account_changed([account.pk])
     timeline_add(
         account=account, kind="retired" if retired else "restored", summary=account.name, actor=by
     )
@@ -328,7 +336,9 @@ def handover_heir(account: KeyAccount, leaver: User, successor_of) -> User:
 
 
 def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
+    moved = []
     for account in KeyAccount.objects.select_for_update().filter(owner=leaver):
+        moved.append(account.pk)
         successor = successor_of(account)
         account.owner = successor
         account._history_user = handover.performed_by
@@ -346,6 +356,7 @@ def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
             summary=f"{leaver} → {successor}",
             actor=handover.performed_by,
         )
+    registry.account_changed(moved, [leaver.pk])
 
 
 HANDOVER_STEPS.append(_move_accounts)

@@ -15,6 +15,7 @@ from accounts.models.archive import Status, Tier
 from analysis.models import CRITERIA_FIELDS, AccountCriteria
 from analysis.selectors import default_period
 from analysis.services import review_prepare
+from kam.registry import registry
 from receivables.models import Invoice
 
 
@@ -72,4 +73,5 @@ def _rising_stars(ctx, today: dt.date) -> None:
                 )
             )
         KeyAccount.objects.filter(pk=account.pk).update(status=Status.ACTIVE)
+        registry.account_changed([account.pk])  # an update() bypasses the archive's services
     Invoice.objects.bulk_create(rows)

@@ -14,7 +14,8 @@ class VisitsConfig(AppConfig):
         if move_open_plans not in HANDOVER_STEPS:
             HANDOVER_STEPS.append(move_open_plans)
 
-        # The compliance rollup re-tallies accounts whose visits, plans or tier change.
+        # The compliance rollup re-tallies accounts whose tier, status or owner change.
+        from kam.registry import registry
         from visits import tally
 
-        tally.connect()
+        registry.on_account_changed(tally.account_changed)

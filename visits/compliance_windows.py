@@ -29,7 +29,17 @@ from django.db.models.lookups import GreaterThan
 
 from visits import rules
 from visits.models import AccountTally, OwnerTally
-from visits.models.tally import MAX_WINDOWS, MONTHLY, MONTHS, SLOTS
+from visits.models.tally import (
+    MAX_WINDOWS,
+    MONTHLY,
+    MONTHS,
+    SLOTS,
+    WINDOW_SUMS,
+    mask_column,
+    month_column,
+    window_bit_sql,
+    window_column,
+)
 from visits.tally import slot_of, year_windows
 
 OWNER_PATHS = {"team": "owner__team_id", "kam": "owner_id"}
@@ -78,24 +88,23 @@ class Sums:
     trend_done: dict[dt.date, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def _columns(rule_list: list[rules.Rule]) -> list[str]:
-    """The window columns some rule in force can fill, and the monthly ones."""
+def _columns(rule_list: list[rules.Rule]) -> list[tuple[str, str, str]]:
+    """(column, its SUM over OwnerTally rows `t`, the same figure's SUM over AccountTally
+    rows `t`): the window columns some rule in force can fill, and the monthly ones."""
     used: dict[str, int] = defaultdict(int)
     for rule in rule_list:
         count = min(len(year_windows(rule, 2001)), MAX_WINDOWS)  # any year: same count
         used[slot_of(rule)] = max(used[slot_of(rule)], count)
-    names = [f"{p}_{s}_{i}" for s, n in used.items() for i in range(n) for p in ("o", "m")]
-    return names + [f"{n}_{m}" for m in MONTHS for n in MONTHLY]
-
-
-def _sum_sql(name: str, from_masks: bool) -> str:
-    """SUM of one OwnerTally column, or the same figure from AccountTally's bitmasks."""
-    prefix, rest = name.split("_", 1)
-    if from_masks and prefix in ("o", "m"):
-        slot, i = rest.rsplit("_", 1)
-        mask = f"{'owe' if prefix == 'o' else 'met'}_{slot}"
-        return f"SUM((t.{mask} >> {int(i)}) & 1)"
-    return f"SUM(t.{name})"
+    out = []
+    for slot, count in used.items():
+        for i in range(count):
+            for mask in WINDOW_SUMS:
+                name = window_column(mask, slot, i)
+                out.append((name, f"SUM(t.{name})", f"SUM({window_bit_sql('t', mask, slot, i)})"))
+    for m in MONTHS:
+        names = (month_column(name, m) for name in MONTHLY)
+        out += [(name, f"SUM(t.{name})", f"SUM(t.{name})") for name in names]
+    return out
 
 
 def window_sums(
@@ -120,7 +129,8 @@ def window_sums(
         model, base = OwnerTally, OwnerTally.objects.filter(**owners)
         base = base.values("id", grp=F(OWNER_PATHS[group]))
     base_sql, params = base.filter(year__in=years).order_by().query.sql_with_params()
-    sums = ", ".join(f"{_sum_sql(c, model is AccountTally)} AS {c}" for c in columns)
+    from_masks = model is AccountTally
+    sums = ", ".join(f"{acc if from_masks else own} AS {c}" for c, own, acc in columns)
     sql = (
         f"SELECT b.grp, t.tier, t.year, {sums} FROM {model._meta.db_table} t "
         f"JOIN ({base_sql}) b ON b.id = t.id GROUP BY b.grp, t.tier, t.year"
@@ -149,7 +159,8 @@ def add_up(
         for rule in (r for r in rule_list if r.tier == row["tier"]):
             slot = slot_of(rule)
             for i, window in enumerate(year_windows(rule, row["year"])[:MAX_WINDOWS]):
-                owed, got = row.get(f"o_{slot}_{i}") or 0, row.get(f"m_{slot}_{i}") or 0
+                owed = row.get(window_column("owe", slot, i)) or 0
+                got = row.get(window_column("met", slot, i)) or 0
                 if window.overlaps(start, end):
                     closed = window.due < today
                     sums.rules.due += owed if closed else 0
@@ -167,12 +178,12 @@ def add_up(
 def _add_months(sums: Sums, row: dict, start, end, trend_months, today) -> None:
     for m in MONTHS:
         month = dt.date(row["year"], m, 1)
-        lines, done = row.get(f"lines_{m}") or 0, row.get(f"done_{m}") or 0
+        lines, done = row.get(month_column("lines", m)) or 0, row.get(month_column("done", m)) or 0
         ended = dt.date(row["year"] + m // 12, m % 12 + 1, 1) <= today
         if start <= month <= end:
-            sums.visits += row.get(f"visits_{m}") or 0
-            sums.checked += row.get(f"checked_{m}") or 0
-            sums.confirmed += row.get(f"confirmed_{m}") or 0
+            sums.visits += row.get(month_column("visits", m)) or 0
+            sums.checked += row.get(month_column("checked", m)) or 0
+            sums.confirmed += row.get(month_column("confirmed", m)) or 0
             if ended:
                 sums.lines_due += lines
                 sums.lines_done += done
@@ -194,12 +205,12 @@ def _period_masks(rule_list, year: int, start, end, today) -> dict[tuple[str, st
     return masks
 
 
-def _cut(masks: dict, slot: str, prefix: str, which: int):
+def _cut(masks: dict, slot: str, kind: str, which: int):
     """Per row, the slot's mask (owe/miss) cut to the period's windows for the row's tier; a
     plain column & mask when every tier has the same windows (the usual case: cheaper)."""
     tiers = {tier for tier, _ in masks}
     by_tier = {tier: pair[which] for (tier, s), pair in masks.items() if s == slot}
-    column = F(f"{prefix}_{slot}")
+    column = F(mask_column(kind, slot))
     if set(by_tier) == tiers and len(set(by_tier.values())) == 1:
         mask = next(iter(by_tier.values()))
         return column.bitand(mask) if mask else None

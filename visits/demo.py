@@ -153,7 +153,7 @@ def build(ctx) -> None:
         extras.history(world, schedule)
         extras.timeline_and_contacts(world)
         extras.notifications(world, schedule)
-    # Bulk writes send no signals: the compliance dashboard's rollup is built once, here.
+    # Written in bulk, past the services that mark: the compliance rollup is built once, here.
     tally_rebuild()
     seconds = (timezone.now() - started).total_seconds()
     counts = ", ".join(f"{n} {what}" for what, n in world.counts.items())

@@ -30,7 +30,7 @@ from visits.months import add_months, month_end, month_of
 from visits.selectors.requirements import KEY_TIERS, rules_in_force
 from visits.services.plans import plan_due_on
 from visits.services.records import record_due_on
-from visits.tally import tally_catch_up
+from visits.tally import tally_catch_up, tally_roll_over
 
 # "Due soon" goes out a week before the month's visits are judged: time to fit a visit in.
 VISIT_NOTICE_DAYS = 7
@@ -43,9 +43,10 @@ SCHEDULE_DAYS = (1, 15)
 
 @job("visits_compliance_tally", hour=2, minute=10)
 def compliance_tally(today: dt.date) -> int:
-    """Keep the compliance rollup current overnight, so that no morning reader pays for it:
-    the accounts changed since, and the whole rollup on 1 January or after a change of rules."""
-    return tally_catch_up(today=today)
+    """What time changes, overnight so that no morning reader pays for it: the whole rollup
+    on 1 January (or after rules changed where no one asked for a rebuild). Writes are the
+    writers' and readers' business (visits/tally.py)."""
+    return tally_roll_over(today=today)
 
 
 def _kams() -> Q:

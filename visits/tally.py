@@ -1,15 +1,19 @@
 """Keeps the compliance rollup (visits/models/tally.py) in step with the data it is built from.
 
-- Saving a visit, a plan line, a plan (its submission) or an account marks the account dirty
-  (signals below: the rollup is a cache of derived data, like a search index, so the writers of
-  visits and accounts need not know it exists). The marker commits with the change itself.
-- Once the change commits, a task re-tallies the dirty accounts (`tally_catch_up()`: a few
-  queries whatever their number; in the web process when there is no worker), and the
-  dashboard calls it again before it reads, for anything still waiting. The frequency engine
-  (visits/rules.py) judges each account-year.
-- Data written in bulk (bulk_create, queryset.update: demo data, imports) sends no signals:
-  whoever writes that way calls `tally_rebuild()` (or `manage.py visits_tally`). A change of the
-  frequency rules, and a new year, rebuild everything at the next catch-up.
+- Writers mark: the services that change what the rollup summarises (visits, plan lines, a
+  plan's submission, spot checks: visits/services/*) call `mark_changed()` in their own
+  transaction, and the accounts app's services call the registry's "account changed" hook
+  (kam.registry), which lands in the same function. No signal receivers: loading or saving a
+  row runs nothing here. Whoever writes these models any other way (a script, bulk demo data)
+  calls `mark_changed()` or `tally_rebuild()` (`manage.py visits_tally`).
+- Readers catch up: `tally_catch_up()` is the one place that re-tallies what is marked (a few
+  queries whatever their number); the dashboard, the appraisal metrics and the reminders call
+  it before they read (one query when nothing waits), and a task sent once a marking write
+  commits calls it too (in the web process when there is no worker), so readers rarely wait.
+- Time: a change of the frequency rules (the admin sends a rebuild) and a new year rebuild
+  everything; the nightly job (`tally_roll_over()`) sees to the new year, and a reader that
+  finds the rollup built for other rules or an old year rebuilds it first.
+The frequency engine (visits/rules.py) judges each account-year.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from celery import shared_task
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
 from accounts.models import KeyAccount
@@ -38,10 +41,19 @@ from visits.models import (
     TallyDirty,
     TallyState,
     Visit,
-    VisitPlan,
 )
 from visits.models.records import SpotResult
-from visits.models.tally import MAX_WINDOWS, MONTHLY, MONTHS, SLOTS
+from visits.models.tally import (
+    MAX_WINDOWS,
+    MONTHLY,
+    MONTHS,
+    SLOTS,
+    WINDOW_SUMS,
+    mask_column,
+    month_column,
+    window_bit_sql,
+    window_column,
+)
 from visits.selectors.requirements import KEY_TIERS, rules_in_force, with_key_dates
 
 BATCH = 1000  # accounts per pass of a rebuild
@@ -67,7 +79,15 @@ def rules_key(rule_list: list[rules.Rule]) -> str:
 # Marking -----------------------------------------------------------------------------------
 
 
-def mark(account_ids: Iterable[int | None], owner_ids: Iterable[int | None] = ()) -> None:
+def mark_changed(
+    *, account_ids: Iterable[int | None] = (), owner_ids: Iterable[int | None] = ()
+) -> None:
+    """The one way a writer tells the rollup that accounts' figures may have changed: their
+    visits, plan lines, plans' submission, spot checks, or (through the accounts registry's
+    "account changed" hook) their tier, status or owner; `owner_ids` are former owners, whose
+    sums lose the accounts. Call it inside the write's transaction: the marks commit, or roll
+    back, with the change. Once it commits, a task catches up (at once when there is no
+    worker), and every reader catches up before it reads, so a lost task loses nothing."""
     accounts = sorted({a for a in account_ids if a})
     owners = sorted({o for o in owner_ids if o})
     rows = [TallyDirty(account_id=a) for a in accounts]
@@ -77,73 +97,19 @@ def mark(account_ids: Iterable[int | None], owner_ids: Iterable[int | None] = ()
         _catch_up_after_commit()
 
 
+def account_changed(account_ids: Iterable[int], owner_ids: Iterable[int]) -> None:
+    """The accounts app's "account changed" hook (kam.registry), registered in our ready()."""
+    mark_changed(account_ids=account_ids, owner_ids=owner_ids)
+
+
 def _catch_up_after_commit() -> None:
-    """Re-tally soon after the change commits (a worker's task, or at once without one), so
-    that a reader rarely finds work waiting; once per transaction however many rows it saved."""
+    """Once per transaction however many writes it marked."""
     if not any(func is _send_catch_up for _, func, _ in connection.run_on_commit):
         transaction.on_commit(_send_catch_up)
 
 
 def _send_catch_up() -> None:
     enqueue(tally_catch_up_task)
-
-
-def _tracked(sender, instance) -> dict:
-    # __dict__, not getattr: reading a deferred field would cost a query per loaded row.
-    return {f: instance.__dict__.get(f) for f in TRACKED[sender]}
-
-
-def _remember(sender, instance, **kwargs):
-    # What the row held when loaded, so that a save moving it elsewhere re-tallies both.
-    instance._tally_loaded = _tracked(sender, instance)
-
-
-def _saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    before = getattr(instance, "_tally_loaded", {})
-    now = _tracked(sender, instance)
-    if not created and before == now and sender in (VisitPlan, KeyAccount):
-        return
-    if sender is VisitPlan:
-        accounts = instance.lines.values_list("account_id", flat=True).distinct()
-        mark(list(accounts))
-    elif sender is SpotCheck:
-        cached = SpotCheck.visit.is_cached(instance)
-        visits = Visit.objects.filter(pk=instance.visit_id).values_list("account_id", flat=True)
-        mark([instance.visit.account_id] if cached else list(visits))
-    elif sender is KeyAccount:
-        moved = before.get("owner_id") != now["owner_id"]
-        mark([instance.pk], [before.get("owner_id")] if moved else [])
-    else:
-        mark([now["account_id"], before.get("account_id")])
-    instance._tally_loaded = now
-
-
-# The fields whose change makes a row count differently. Visits, plan lines and spot checks
-# are re-tallied on every save (a date, a role, a withdrawal, a result may have changed).
-TRACKED = {
-    Visit: ("account_id",),
-    PlanLine: ("account_id",),
-    SpotCheck: (),
-    VisitPlan: ("submitted_at",),
-    KeyAccount: ("tier", "status", "lost_on", "owner_id", "is_archived", "created_at"),
-}
-
-
-def _deleted(sender, instance, **kwargs):
-    # The application never deletes these; scripts and the admin's shell may.
-    if sender is SpotCheck:
-        mark(Visit.objects.filter(pk=instance.visit_id).values_list("account_id", flat=True))
-    elif sender in (Visit, PlanLine):
-        mark([instance.account_id])
-
-
-def connect() -> None:
-    for model in TRACKED:
-        post_init.connect(_remember, sender=model, dispatch_uid=f"tally-init-{model.__name__}")
-        post_save.connect(_saved, sender=model, dispatch_uid=f"tally-save-{model.__name__}")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"tally-del-{model.__name__}")
 
 
 # Tallying ----------------------------------------------------------------------------------
@@ -163,7 +129,8 @@ def _monthly(account_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
     )
     for row in lines:
         cell = out[(row["account_id"], row["y"])]
-        cell[f"lines_{row['m']}"], cell[f"done_{row['m']}"] = row["n"], row["done"]
+        cell[month_column("lines", row["m"])] = row["n"]
+        cell[month_column("done", row["m"])] = row["done"]
     visits = (
         Visit.objects.filter(account_id__in=account_ids, is_cancelled=False)
         .values("account_id", y=ExtractYear("visited_on"), m=ExtractMonth("visited_on"))
@@ -171,7 +138,7 @@ def _monthly(account_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
         .order_by()
     )
     for row in visits:
-        out[(row["account_id"], row["y"])][f"visits_{row['m']}"] = row["n"]
+        out[(row["account_id"], row["y"])][month_column("visits", row["m"])] = row["n"]
     checks = (
         SpotCheck.objects.filter(visit__account_id__in=account_ids)
         .values(account_id=F("visit__account_id"), y=ExtractYear("month"), m=ExtractMonth("month"))
@@ -183,10 +150,8 @@ def _monthly(account_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
     )
     for row in checks:
         cell = out[(row["account_id"], row["y"])]
-        cell[f"checked_{row['m']}"], cell[f"confirmed_{row['m']}"] = (
-            row["checked"],
-            row["confirmed"],
-        )
+        cell[month_column("checked", row["m"])] = row["checked"]
+        cell[month_column("confirmed", row["m"])] = row["confirmed"]
     return out
 
 
@@ -211,7 +176,11 @@ def _masks(rule_list, tier, year, done, since, until) -> dict[str, int]:
             owe |= need.applies << i
             met |= (need.applies and need.met) << i
         slot = slot_of(rule)
-        masks |= {f"owe_{slot}": owe, f"met_{slot}": met, f"miss_{slot}": owe & ~met}
+        masks |= {
+            mask_column("owe", slot): owe,
+            mask_column("met", slot): met,
+            mask_column("miss", slot): owe & ~met,
+        }
     return masks
 
 
@@ -237,10 +206,12 @@ def _owner_sums() -> list[tuple[str, str]]:
     sums = [("accounts", "COUNT(*)")]
     for slot in SLOTS:
         for i in range(MAX_WINDOWS):
-            sums.append((f"o_{slot}_{i}", f"SUM((t.owe_{slot} >> {i}) & 1)"))
-            sums.append((f"m_{slot}_{i}", f"SUM((t.met_{slot} >> {i}) & 1)"))
+            for mask in WINDOW_SUMS:
+                sums.append(
+                    (window_column(mask, slot, i), f"SUM({window_bit_sql('t', mask, slot, i)})")
+                )
     for m in MONTHS:
-        sums += [(f"{name}_{m}", f"SUM(t.{name}_{m})") for name in MONTHLY]
+        sums += [(month_column(name, m), f"SUM(t.{month_column(name, m)})") for name in MONTHLY]
     return sums
 
 
@@ -293,19 +264,25 @@ def _rebuild(state: TallyState, rule_list, today: dt.date) -> None:
             cursor.execute("ANALYZE visits_accounttally, visits_ownertally")
 
 
-def _locked_state(*, wait: bool = True) -> TallyState | None:
-    """One writer at a time: two could otherwise write the same accounts' rows. Without
-    `wait`, None while another is at it."""
-    state = TallyState.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
-    if state is None and not TallyState.objects.filter(pk=1).exists():
+def _locked_state() -> TallyState:
+    """One writer at a time: two could otherwise write the same accounts' rows. A reader
+    that finds another at it waits for it: re-tallying marked accounts takes milliseconds, and
+    what it commits is what the reader came for."""
+    state = TallyState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
         # The migration makes the row; a flushed test database has lost it.
         TallyState.objects.get_or_create(pk=1)
         state = TallyState.objects.select_for_update().get(pk=1)
     return state
 
 
+def _stale(state: TallyState, rule_list, today: dt.date) -> bool:
+    """Built for other rules, or before this year began: what time changes, not a writer."""
+    return state.rules != rules_key(rule_list) or state.through_year < today.year
+
+
 def tally_rebuild(*, today: dt.date | None = None) -> None:
-    """Everything from scratch: after bulk writes (demo data, imports), a change of rules."""
+    """Everything from scratch: after bulk writes (demo data), a change of rules."""
     with transaction.atomic():
         _rebuild(_locked_state(), rules_in_force(), today or timezone.localdate())
 
@@ -320,26 +297,55 @@ def tally_catch_up_task() -> int:
     return tally_catch_up()
 
 
+def _behind(rule_list, today: dt.date) -> bool:
+    """Whether anything waits: one query on the state's primary key and the first marked row."""
+    row = (
+        TallyState.objects.filter(pk=1)
+        .annotate(marked=Exists(TallyDirty.objects.all()))
+        .values_list("rules", "through_year", "marked")
+        .first()
+    )
+    if row is None:
+        return True
+    rules, through_year, marked = row
+    return marked or _stale(TallyState(rules=rules, through_year=through_year), rule_list, today)
+
+
 def tally_catch_up(*, today: dt.date | None = None, rule_list=None) -> int:
-    """Bring the rollup up to date before it is read: the dirty accounts, or everything when
-    the rules or the year have changed since it was built. Returns the accounts re-tallied.
-    While another process rebuilds, the reader does not wait: it reads the figures as they
-    were (PostgreSQL; SQLite has one writer at a time anyway)."""
+    """The one place where the rollup is brought up to date: the marked accounts re-tallied
+    (and their owners', and former owners', sums), or everything when the rules or the year
+    have changed since it was built. Every reader calls it before it reads, and the task sent
+    after a marking write; when nothing waits it costs one query. Returns the accounts
+    re-tallied."""
     today = today or timezone.localdate()
     rule_list = rules_in_force() if rule_list is None else rule_list
+    if not _behind(rule_list, today):
+        return 0
     with transaction.atomic():
-        state = _locked_state(wait=False)
-        if state is None:
-            return 0
-        if state.rules != rules_key(rule_list) or state.through_year < today.year:
+        state = _locked_state()
+        if _stale(state, rule_list, today):
             _rebuild(state, rule_list, today)
             return AccountTally.objects.values("account_id").distinct().count()
-        dirty = list(TallyDirty.objects.values_list("pk", "account_id", "owner_id"))
-        if not dirty:
+        # Read under the lock: whoever held it before us may have cleared what we saw.
+        marked = list(TallyDirty.objects.values_list("pk", "account_id", "owner_id"))
+        if not marked:
             return 0
-        accounts = sorted({a for _, a, _ in dirty if a})
+        accounts = sorted({a for _, a, _ in marked if a})
         _retally(accounts, rule_list, today.year)
         owners = set(KeyAccount.objects.filter(pk__in=accounts).values_list("owner_id", flat=True))
-        _add_up_owners(owners | {o for _, _, o in dirty if o})
-        TallyDirty.objects.filter(pk__in=[pk for pk, _, _ in dirty]).delete()
+        _add_up_owners(owners | {o for _, _, o in marked if o})
+        TallyDirty.objects.filter(pk__in=[pk for pk, _, _ in marked]).delete()
         return len(accounts)
+
+
+def tally_roll_over(*, today: dt.date | None = None) -> int:
+    """The nightly job's part: what time itself changes (a new year; rules changed where no
+    one called the rebuild, e.g. from a shell). Marked accounts are the readers' business."""
+    today = today or timezone.localdate()
+    rule_list = rules_in_force()
+    with transaction.atomic():
+        state = _locked_state()
+        if not _stale(state, rule_list, today):
+            return 0
+        _rebuild(state, rule_list, today)
+        return AccountTally.objects.values("account_id").distinct().count()

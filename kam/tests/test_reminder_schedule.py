@@ -19,6 +19,7 @@ from accounts.models import AccountEvent, KeyAccount
 from complaints.models import Complaint
 from kam.jobs import in_day_order, load_all
 from kam.models import Notification
+from kam.registry import registry
 from kam.roles import Role
 from kam.tasks import run_job_now
 from kam.tests.factories import AccountFactory, TeamFactory, UserFactory
@@ -156,6 +157,8 @@ def add_kams(n: int, accounts_each: int = 3) -> None:
                 created_by=kam,
             )
     KeyAccount.objects.update(created_at=LONG_AGO)
+    # Written past the archive's services (factories, update()): tell what follows accounts.
+    registry.account_changed(KeyAccount.objects.values_list("pk", flat=True))
 
 
 def queries_of(name: str, day: dt.date) -> tuple[int, int]:

@@ -13,7 +13,8 @@ and the dashboard only adds the results up.
   done, the visits, and the spot checks called and confirmed.
 - OwnerTally: the same per owner, tier and year, added up window by window: what the company,
   team and KAM pages read.
-- TallyDirty: accounts whose rows are out of date (written when their data is saved).
+- TallyDirty: accounts whose rows are out of date, marked by the services that change their
+  data (visits/tally.py `mark_changed`), in the same transaction.
 - TallyState: which rules and years the rollup was built for.
 """
 
@@ -37,6 +38,37 @@ MAX_WINDOWS = 12  # a monthly rule has the most windows in a year
 # Monthly counts: plan lines of submitted plans, of which done, visits, spot checks called
 # (by the month they were drawn for), of which confirmed.
 MONTHLY = ("lines", "done", "visits", "checked", "confirmed")
+MASKS = ("owe", "met", "miss")  # AccountTally's bitmasks per slot
+WINDOW_SUMS = {"owe": "o", "met": "m"}  # OwnerTally's per-window sums of those bitmasks
+
+
+# The columns' names: this module is the only one that spells them out (migration 0005 froze
+# the same names); everything else asks these functions.
+
+
+def mask_column(mask: str, slot: str) -> str:
+    """AccountTally's bitmask of one slot: "owe", "met" or "miss" (bit i: the i-th window)."""
+    if mask not in MASKS:
+        raise ValueError(mask)
+    return f"{mask}_{slot}"
+
+
+def window_column(mask: str, slot: str, i: int) -> str:
+    """OwnerTally's count of accounts whose `mask` ("owe" or "met") has window i's bit set."""
+    return f"{WINDOW_SUMS[mask]}_{slot}_{i}"
+
+
+def month_column(name: str, month: int) -> str:
+    """A monthly count of either table (a name of MONTHLY, month 1–12)."""
+    if name not in MONTHLY:
+        raise ValueError(name)
+    return f"{name}_{month}"
+
+
+def window_bit_sql(table: str, mask: str, slot: str, i: int) -> str:
+    """SQL for 1 when window i's bit is set in `mask` of the row aliased `table`, else 0:
+    what OwnerTally's window columns add up."""
+    return f"(({table}.{mask_column(mask, slot)} >> {int(i)}) & 1)"
 
 
 class AccountTally(models.Model):
@@ -73,15 +105,15 @@ class OwnerTally(models.Model):
 
 
 for _slot in SLOTS:
-    for _prefix in ("owe", "met", "miss"):
-        AccountTally.add_to_class(f"{_prefix}_{_slot}", models.IntegerField(default=0))
+    for _mask in MASKS:
+        AccountTally.add_to_class(mask_column(_mask, _slot), models.IntegerField(default=0))
     for _i in range(MAX_WINDOWS):
-        OwnerTally.add_to_class(f"o_{_slot}_{_i}", models.IntegerField(default=0))
-        OwnerTally.add_to_class(f"m_{_slot}_{_i}", models.IntegerField(default=0))
+        for _mask in WINDOW_SUMS:
+            OwnerTally.add_to_class(window_column(_mask, _slot, _i), models.IntegerField(default=0))
 for _m in MONTHS:
     for _name in MONTHLY:
-        AccountTally.add_to_class(f"{_name}_{_m}", models.SmallIntegerField(default=0))
-        OwnerTally.add_to_class(f"{_name}_{_m}", models.IntegerField(default=0))
+        AccountTally.add_to_class(month_column(_name, _m), models.SmallIntegerField(default=0))
+        OwnerTally.add_to_class(month_column(_name, _m), models.IntegerField(default=0))
 
 
 class TallyDirty(models.Model):

@@ -22,6 +22,7 @@ from kam.services import notify
 from visits.models import PlanLine, PlanTransition, Visit, VisitPlan
 from visits.models.plans import PlanStatus
 from visits.services.plans import plan_due_on, plan_url
+from visits.tally import mark_changed
 
 HANDOVER_KIND = "plan_line"
 
@@ -73,6 +74,8 @@ def move_open_plans(handover: HandOver, leaver: User, successor_of) -> None:
             successor=successor,
         )
         moved.setdefault(target.pk, []).append(line)
+    # A line counts while its plan has been submitted: the successor's may not have been.
+    mark_changed(account_ids={line.account_id for lines in moved.values() for line in lines})
     for plan in targets.values():
         if plan.pk in moved and not plan.is_editable:
             _reopen(plan, by, leaver, len(moved[plan.pk]))

@@ -24,6 +24,7 @@ from visits.models.choices import Purpose
 from visits.models.plans import PlanStatus
 from visits.months import add_months, month_end, month_of, this_month
 from visits.selectors.plans import plannable_accounts
+from visits.tally import mark_changed
 
 # §14.1 says "each month, next month's plan"; the 25th leaves the VP days to review it.
 PLAN_DUE_DAY = 25
@@ -108,6 +109,7 @@ def plan_lines_save(*, plan: VisitPlan, by: User, rows: Sequence[LineInput]) -> 
     existing = {line.pk: line for line in plan.lines.filter(is_cancelled=False)}
     allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
     changed = 0
+    touched: set[int] = set()  # accounts whose lines changed, before and after
     for row in rows:
         line = existing.get(row.id) if row.id else PlanLine(plan=plan)
         if line is None:
@@ -117,17 +119,21 @@ def plan_lines_save(*, plan: VisitPlan, by: User, rows: Sequence[LineInput]) -> 
                 line.is_cancelled = True
                 line._history_user = by
                 line.save(update_fields=["is_cancelled"])
+                touched.add(line.account_id)
                 changed += 1
             continue
         values = _values(row)
         if line.pk and all(getattr(line, k) == v for k, v in values.items()):
             continue  # untouched: kept even if its account has since left the KAM's list
         _check_line(plan, row, allowed)
+        touched.add(line.account_id)
         for key, value in values.items():
             setattr(line, key, value)
         line._history_user = by
         line.save()
+        touched.add(line.account_id)
         changed += 1
+    mark_changed(account_ids=touched)
     return changed
 
 
@@ -156,7 +162,7 @@ def plan_copy_previous(*, plan: VisitPlan, by: User) -> int:
         raise ValidationError(_("There is no plan for last month to copy."))
     allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
     present = set(plan.lines.filter(is_cancelled=False).values_list("account_id", "planned_on"))
-    copied = 0
+    copied, added = 0, set()
     for old in source.lines.filter(is_cancelled=False, account_id__in=allowed).select_related(
         "contact"
     ):
@@ -177,6 +183,8 @@ def plan_copy_previous(*, plan: VisitPlan, by: User) -> int:
         line.save()
         present.add((old.account_id, day))
         copied += 1
+        added.add(old.account_id)
+    mark_changed(account_ids=added)
     return copied
 
 
@@ -205,6 +213,8 @@ def plan_submit(*, plan: VisitPlan, by: User) -> VisitPlan:
     if first:
         plan.submitted_at = now
         plan.is_late = timezone.localdate(now) > plan.due_on
+        # Its lines count from the first submission on; later ones change nothing counted.
+        mark_changed(account_ids=plan.lines.values_list("account_id", flat=True))
     plan.save()
     month = f"{plan.month:%Y-%m}"
     notify(

@@ -27,6 +27,7 @@ from visits.models.plans import LineReview
 from visits.models.records import RecordStatus
 from visits.months import month_end, month_of
 from visits.selectors.records import record_lines, recordable_accounts
+from visits.tally import mark_changed
 
 TENTH = Decimal("0.1")
 
@@ -187,6 +188,7 @@ def visit_create(*, by: User, data: VisitInput) -> Visit:
     _apply(visit, data, hours)
     visit._history_user = by
     visit.save()
+    mark_changed(account_ids=[visit.account_id])
     visit.contacts.set(data.contacts)
     _write_change(visit, by, data)
     timeline_add(
@@ -217,6 +219,8 @@ def visit_update(*, visit: Visit, by: User, data: VisitInput) -> Visit:
     hours = _check_visit(by, data)
     _check_line(by, data, visit)
     record = _open_record(by, data.visited_on)  # the date may move it to another month
+    # Both accounts' figures change when it moves to another (a plan line is its account's).
+    mark_changed(account_ids=[visit.account_id, data.account.pk])
     _apply(visit, data, hours)
     visit.record = record
     visit._history_user = by
@@ -239,6 +243,7 @@ def visit_withdraw(*, visit: Visit, by: User) -> None:
     visit.is_cancelled = True
     visit._history_user = by
     visit.save(update_fields=["is_cancelled"])
+    mark_changed(account_ids=[visit.account_id])
     timeline_add(
         account=visit.account,
         kind="visit_withdrawn",
@@ -375,3 +380,4 @@ def _link(visit: Visit, line: PlanLine, hours: Decimal | None, by: User) -> None
         visit.hours = hours
     visit._history_user = by
     visit.save(update_fields=["plan_line", "hours"])
+    mark_changed(account_ids=[line.account_id])  # the line is done now

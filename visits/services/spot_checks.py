@@ -17,6 +17,7 @@ from visits.models import SpotCheck, Visit
 from visits.models.records import SpotResult
 from visits.months import month_of
 from visits.selectors.spot_checks import spot_check_sample
+from visits.tally import mark_changed
 
 
 @transaction.atomic
@@ -39,6 +40,7 @@ def spot_checks_start(*, manager: User, month: dt.date, by: User) -> list[SpotCh
         check._history_user = by
         check.save()
         checks.append(check)
+    # No mark for the rollup: a check counts once it is called (spot_check_record).
     return checks
 
 
@@ -63,4 +65,5 @@ def spot_check_record(
     check.checked_at = timezone.now()
     check._history_user = by
     check.save()
+    mark_changed(account_ids=[check.visit.account_id])
     return check

@@ -27,12 +27,16 @@ import time_machine
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
+from accounts.services import account_update
+from kam.roles import Role
 from kam.tests.factories import AccountFactory, UserFactory
 from visits import compliance as c
 from visits import rules
 from visits.compliance_windows import SLOTS
-from visits.models import Visit
+from visits.models import Visit, VisitRecord
+from visits.models.records import RecordStatus
 from visits.selectors.requirements import rules_in_force, with_key_dates
+from visits.services.records import VisitInput, visit_create
 from visits.tally import tally_catch_up
 from visits.tests.compliance_data import SH, TODAY, build_company
 
@@ -147,9 +151,9 @@ def test_a_month_and_a_year(company):
 
 
 def test_handed_over_accounts_move_with_their_figures(company):
-    a1 = KeyAccount.objects.get(pk=company.accounts["a1"].pk)
-    a1.owner = company.kams["C"]
-    a1.save()  # as the hand-over does: the rollup hears of it
+    a1 = company.accounts["a1"]
+    admin = UserFactory(role=Role.ADMIN)
+    account_update(account=a1, by=admin, data={"owner": company.kams["C"]})
     figures = board(c.company_scope(), "team").rows
     north, east = figures[company.teams["north"].pk], figures[company.teams["east"].pk]
     assert (north.windows.due, north.windows.met) == (15, 11)  # c1, c2 and now a1
@@ -162,12 +166,12 @@ def test_handed_over_accounts_move_with_their_figures(company):
 def test_a_visit_recorded_shows_at_once(company):
     b1 = company.accounts["b1"]
     before = board(c.company_scope(), "team").rows[company.teams["east"].pk]
-    Visit.objects.create(
-        account=b1,
-        visitor=company.kams["B"],
-        visitor_role="kam",
-        visited_on=dt.date(2026, 2, 25),
+    # B's February record is reopened: a KAM records into an open one only.
+    VisitRecord.objects.filter(kam=company.kams["B"], month=dt.date(2026, 2, 1)).update(
+        status=RecordStatus.OPEN
     )
+    data = VisitInput(account=b1, visited_on=dt.date(2026, 2, 25), purposes=["relationship"])
+    visit_create(by=company.kams["B"], data=data)
     after = board(c.company_scope(), "team").rows[company.teams["east"].pk]
     assert (after.windows.met, after.visits) == (before.windows.met + 1, before.visits + 1)
     assert after.windows.overdue["kam"] == before.windows.overdue["kam"] - 1
@@ -281,9 +285,10 @@ def test_sql_agrees_with_the_engine_on_a_re_tiered_account(db):
 
 
 def test_a_lost_account_is_owed_nothing_after_it_was_lost(company):
-    b1 = KeyAccount.objects.get(pk=company.accounts["b1"].pk)
-    b1.status, b1.lost_on = "lost", dt.date(2026, 2, 10)
-    b1.save()
+    b1 = company.accounts["b1"]
+    account_update(
+        account=b1, by=company.kams["B"], data={"status": "lost", "lost_on": dt.date(2026, 2, 10)}
+    )
     figures = board(c.accounts_scope([b1.pk]), "account").rows
     # Lost accounts leave the list? No: they stay key accounts of their tier, owed nothing
     # after the loss. Only January's KAM window (✓) ended before 10 February.

@@ -1,5 +1,5 @@
-"""The compliance rollup (visits/tally.py) follows every save, and catching up gives the same
-rows as rebuilding from scratch."""
+"""The compliance rollup (visits/tally.py) follows what the services write, and catching up
+gives the same rows as rebuilding from scratch (every service: test_tally_services.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.forms.models import model_to_dict
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
+from accounts.services import account_create, account_update
 from kam.roles import Role
-from kam.tests.factories import AccountFactory, UserFactory
+from kam.tests.factories import UserFactory, make_credit_code
 from visits import compliance as c
 from visits.models import (
     AccountTally,
@@ -23,10 +24,16 @@ from visits.models import (
     TallyState,
     Visit,
     VisitPlan,
+    VisitRecord,
 )
-from visits.models.records import SpotResult
+from visits.models.choices import Purpose
+from visits.models.records import RecordStatus, SpotResult
+from visits.reminders import compliance_tally
 from visits.selectors.requirements import rules_in_force
-from visits.tally import tally_catch_up, tally_rebuild
+from visits.services.plans import plan_approve, plan_submit
+from visits.services.records import VisitInput, visit_create, visit_update
+from visits.services.spot_checks import spot_check_record
+from visits.tally import mark_changed, tally_catch_up, tally_rebuild
 from visits.tests.compliance_data import SH, TODAY, build_company
 
 pytestmark = pytest.mark.django_db
@@ -53,29 +60,40 @@ def snapshot() -> tuple[list, list]:
     return accounts, owners
 
 
-def test_saving_a_visit_marks_its_account_and_catching_up_clears_it(company):
-    b1 = company.accounts["b1"]
-    visit = Visit.objects.create(
-        account=b1, visitor=company.kams["B"], visitor_role="kam", visited_on=dt.date(2026, 2, 25)
-    )
+def visit(by, account, day: dt.date, **kw) -> Visit:
+    data = VisitInput(account=account, visited_on=day, purposes=[Purpose.RELATIONSHIP], **kw)
+    return visit_create(by=by, data=data)
+
+
+def reopen_record(kam, month: dt.date) -> None:
+    """The data set submitted most records; a KAM writes into an open one only."""
+    VisitRecord.objects.filter(kam=kam, month=month).update(status=RecordStatus.OPEN)
+
+
+def test_recording_a_visit_marks_its_account_and_catching_up_clears_it(company):
+    b1, a1 = company.accounts["b1"], company.accounts["a1"]
+    reopen_record(company.kams["B"], dt.date(2026, 2, 1))
+    visit(company.kams["B"], b1, dt.date(2026, 2, 25))
     assert dirty() == {b1.pk}
     tally_catch_up(today=TODAY)
     assert dirty() == set()
     row = AccountTally.objects.get(account=b1, year=2026)
     assert row.met_kam & 0b010  # February's window is met now
-    visit.account = company.accounts["a1"]
-    visit.save()
-    assert dirty() == {b1.pk, company.accounts["a1"].pk}
+    manager = company.managers["m1"]
+    moved = visit(manager, b1, dt.date(2026, 2, 26))
+    tally_catch_up(today=TODAY)
+    data = VisitInput(account=a1, visited_on=moved.visited_on, purposes=moved.purposes)
+    visit_update(visit=moved, by=manager, data=data)
+    assert dirty() == {b1.pk, a1.pk}
 
 
 def test_the_rollup_catches_up_once_the_change_commits(django_capture_on_commit_callbacks):
     kam = UserFactory(role=Role.KAM)
+    data = {"name": "常州新材料有限公司", "credit_code": make_credit_code(991), "tier": "strategic"}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        account = AccountFactory(owner=kam, tier=Tier.STRATEGIC)
-        for day in (24, 25, 26):  # four saves in one transaction, one catch-up after it
-            Visit.objects.create(
-                account=account, visitor=kam, visitor_role="kam", visited_on=dt.date(2026, 2, day)
-            )
+        account = account_create(by=kam, data=data | {"status": "active"})
+        for day in (24, 25, 26):  # four writes in one transaction, one catch-up after it
+            visit(kam, account, dt.date(2026, 2, day))
     assert [f.__name__ for f in callbacks].count("_send_catch_up") == 1
     assert dirty() == set()
     assert AccountTally.objects.get(account=account, year=2026).visits_2 == 3
@@ -83,13 +101,9 @@ def test_the_rollup_catches_up_once_the_change_commits(django_capture_on_commit_
 
 def test_catching_up_gives_the_same_rows_as_a_rebuild(company):
     a1, c1 = company.accounts["a1"], company.accounts["c1"]
-    kam_a = company.kams["A"]
-    Visit.objects.create(
-        account=a1, visitor=kam_a, visitor_role="kam", visited_on=dt.date(2026, 3, 30)
-    )
-    account = KeyAccount.objects.get(pk=c1.pk)
-    account.owner, account.tier = company.kams["A"], Tier.STRATEGIC
-    account.save()
+    visit(company.execs[Role.TECH_VP], a1, dt.date(2026, 3, 30))
+    admin = UserFactory(role=Role.ADMIN)
+    account_update(account=c1, by=admin, data={"owner": company.kams["A"], "tier": Tier.STRATEGIC})
     tally_catch_up(today=TODAY)
     caught_up = snapshot()
     tally_rebuild(today=TODAY)
@@ -98,28 +112,26 @@ def test_catching_up_gives_the_same_rows_as_a_rebuild(company):
 
 
 def test_what_marks_and_what_does_not(company):
-    a1 = company.accounts["a1"]
-    account = KeyAccount.objects.get(pk=a1.pk)
-    account.name = "改个名字"
-    account.save()
+    a1, b1 = company.accounts["a1"], company.accounts["b1"]
+    kam_a, vp = company.kams["A"], company.execs[Role.SALES_VP]
+    account_update(account=a1, by=kam_a, data={"name": "改个名字"})
     assert dirty() == set()  # a name does not change compliance
-    account.tier = Tier.IMPORTANT
-    account.save()
+    account_update(account=a1, by=vp, data={"tier": Tier.IMPORTANT})
     assert dirty() == {a1.pk}
     TallyDirty.objects.all().delete()
 
-    plan = VisitPlan.objects.get(kam=company.kams["A"], month=dt.date(2026, 3, 1))
-    plan.status = "approved"
-    plan.save()
-    assert dirty() == set()  # approval does not change which lines count
-    plan.submitted_at = None
-    plan.save()
-    assert dirty() == {a1.pk, company.accounts["a2"].pk}
+    plan_approve(plan=VisitPlan.objects.get(kam=kam_a, month=dt.date(2026, 4, 1)), by=vp)
+    plan_submit(plan=VisitPlan.objects.get(kam=kam_a, month=dt.date(2026, 3, 1)), by=kam_a)
+    assert dirty() == set()  # approval and resubmission do not change which lines count
+    b_march = VisitPlan.objects.get(kam=company.kams["B"], month=dt.date(2026, 3, 1))
+    plan_submit(plan=b_march, by=company.kams["B"])  # the first submission: its lines count
+    assert dirty() == {b1.pk}
     TallyDirty.objects.all().delete()
 
-    check = SpotCheck.objects.select_related("visit").filter(visit__account=a1).first()
-    check.result = SpotResult.NOT_CONFIRMED
-    check.save()
+    check = SpotCheck.objects.filter(visit__account=a1).first()
+    spot_check_record(
+        check=check, by=company.managers["m1"], result=SpotResult.UNREACHABLE, contact=None
+    )
     assert dirty() == {a1.pk}
 
 
@@ -158,13 +170,23 @@ def test_the_dashboard_catches_up_before_it_reads(company, client):
     url = "/visits/compliance/"
     with time_machine.travel(dt.datetime(2026, 4, 15, 10, tzinfo=SH), tick=False):
         before = client.get(url, {"p": "2026-Q1"}).context["total"]
-        Visit.objects.create(
-            account=b1,
-            visitor=UserFactory(role=Role.TECH_VP),
-            visitor_role="tech_vp",
-            kind="festival",
-            visited_on=dt.date(2026, 2, 16),
-        )
+        visit(UserFactory(role=Role.TECH_VP), b1, dt.date(2026, 2, 16), kind="festival")
         after = client.get(url, {"p": "2026-Q1"}).context["total"]
     assert after.windows.met == before.windows.met + 1
     assert after.windows.overdue["festival"] == before.windows.overdue["festival"] - 1
+
+
+def test_catching_up_with_nothing_marked_costs_one_query(company, django_assert_num_queries):
+    rule_list = rules_in_force()
+    with django_assert_num_queries(1):
+        assert tally_catch_up(today=TODAY, rule_list=rule_list) == 0
+
+
+def test_the_nightly_job_sees_to_what_time_changes_only(company):
+    a1 = company.accounts["a1"]
+    mark_changed(account_ids=[a1.pk])
+    assert compliance_tally(TODAY) == 0
+    assert dirty() == {a1.pk}  # the readers' business, and the task's sent after the write
+    assert compliance_tally(dt.date(2027, 1, 1)) == 6
+    assert TallyState.objects.get().through_year == 2027
+    assert dirty() == set()
