@@ -31,7 +31,7 @@ from accounts.receivables import (
     receivables_url,
     save_recorded,
 )
-from accounts.services import HANDOVER_STEPS, timeline_add
+from accounts.services import timeline_add
 from kam.models import User
 
 # Collection and reconciliation --------------------------------------------------------------
@@ -187,6 +187,3 @@ def _hand_over_receivables(handover: HandOver, leaver: User, successor_of) -> No
             )
         )
     HandOverItem.objects.bulk_create(items)
-
-
-HANDOVER_STEPS.append(_hand_over_receivables)

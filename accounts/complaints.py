@@ -22,7 +22,7 @@ from accounts.models import Complaint, ComplaintDeadline, HandOver, HandOverItem
 from accounts.models.complaints import DEFAULT_DEADLINE_DAYS, ComplaintStatus, Severity
 from accounts.receivables import handover_heir
 from accounts.selectors import accounts_visible_to, archive_for_user
-from accounts.services import HANDOVER_STEPS, timeline_add
+from accounts.services import timeline_add
 from kam import roles
 from kam.models import User
 from kam.roles import COMPANY_WIDE
@@ -300,6 +300,3 @@ def _hand_over_complaints(handover: HandOver, leaver: User, successor_of) -> Non
             )
         )
     HandOverItem.objects.bulk_create(items)
-
-
-HANDOVER_STEPS.append(_hand_over_complaints)

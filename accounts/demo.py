@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts import demo_money
 from accounts.models import (
     AccountEvent,
     ArchiveLoan,
@@ -141,7 +140,6 @@ def build(ctx) -> None:
     accounts = list(KeyAccount.objects.order_by("pk"))
     _contacts(rng, accounts)
     _events(rng, accounts, today)
-    demo_money.build(ctx)  # contracts, receivables and complaints
     if ctx.scale:
         ctx.log.append(f"{len(accounts)} accounts for {len(ctx.kams)} KAMs")
         return

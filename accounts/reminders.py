@@ -18,14 +18,12 @@ from accounts.complaints import overdue_q as complaint_overdue_q
 from accounts.models import AccountEvent, Complaint, Invoice, KeyAccount
 from accounts.receivables import receivables_url
 from accounts.selectors import REVIEW_INTERVAL_DAYS
-from kam.jobs import job
 from kam.models import Notification
 from kam.services import notify_many
 
 EVENT_NOTICE_DAYS = 3
 
 
-@job("review_reminders")
 def review_reminders(today: dt.date) -> int:
     """Once a month, to each owner whose archives are overdue for their semiannual review
     (§11): one reminder naming them, not one per archive, so a KAM who takes over forty
@@ -92,7 +90,6 @@ def _upcoming(today: dt.date):
                 break
 
 
-@job("event_reminders")
 def event_reminders(today: dt.date) -> int:
     """A few days ahead of anniversaries, honours and other dated events, to the owner."""
     rows = [
@@ -153,7 +150,6 @@ def _invoice_line(number: str, due_on: dt.date, balance, today: dt.date) -> str:
     ) % {"number": number, "amount": money_text(balance), "due": due_on.isoformat(), "days": days}
 
 
-@job("receivable_reminders")
 def receivable_reminders(today: dt.date) -> int:
     """Unpaid invoices on the day they pass 1, 31, 61 and 91 days overdue (the aging buckets):
     once per invoice and milestone, grouped into one reminder per account and day for the
@@ -191,7 +187,6 @@ def receivable_reminders(today: dt.date) -> int:
     return notify_many(rows)
 
 
-@job("complaint_reminders")
 def complaint_reminders(today: dt.date) -> int:
     """On the first day past its deadline, an open complaint is reminded once to its handler
     and to the sales manager of the account's owner."""

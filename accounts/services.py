@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.sessions.models import Session
@@ -30,6 +30,7 @@ from accounts.models.access import LoanStatus
 from accounts.models.archive import Status
 from kam import roles
 from kam.models import Team, User
+from kam.registry import registry
 from kam.roles import Role
 from kam.services import notify
 
@@ -315,11 +316,6 @@ def review_record(
     return review
 
 
-# Later issues append their own step: (handover, leaver, successor_of(account) -> User).
-HandOverStep = Callable[[HandOver, User, Callable[[KeyAccount], User]], None]
-HANDOVER_STEPS: list[HandOverStep] = []
-
-
 def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
     for account in KeyAccount.objects.select_for_update().filter(owner=leaver):
         successor = successor_of(account)
@@ -339,9 +335,6 @@ def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
             summary=f"{leaver} → {successor}",
             actor=handover.performed_by,
         )
-
-
-HANDOVER_STEPS.append(_move_accounts)
 
 
 def _end_sessions(user: User) -> None:
@@ -379,7 +372,8 @@ def accounts_hand_over(
     def successor_of(account: KeyAccount) -> User:
         return successors.get(account.pk, default_successor)
 
-    for step in HANDOVER_STEPS:
+    # Every app's step (accounts' own first: the others find the accounts already moved).
+    for step in registry.handover_steps():
         step(handover, leaver, successor_of)
     leaver.is_active = False
     leaver.save(update_fields=["is_active"])

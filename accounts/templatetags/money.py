@@ -1,11 +1,9 @@
-"""`{{ amount|money }}` and the receivables card of the archive page."""
+"""`{{ amount|money }}` and the colours of the receivables charts."""
 
 from django import template
-from django.utils import timezone
 
 from accounts.aging import money_text
 from accounts.charts import TONES
-from accounts.receivables_selectors import account_money
 
 register = template.Library()
 
@@ -14,13 +12,6 @@ register = template.Library()
 def money(value) -> str:
     """1234.5 → 1,234.50 in every language: thousands separators, always two decimals."""
     return money_text(value)
-
-
-@register.inclusion_tag("accounts/receivables/card.html")
-def receivables_card(account, can_edit: bool = False) -> dict:
-    """The archive page's summary of receivables and complaints: one query."""
-    today = timezone.localdate()
-    return {"account": account, "money": account_money(account, today), "can_edit": can_edit}
 
 
 @register.filter
