@@ -50,4 +50,4 @@ bench: venv
 	psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS kam_bench" -c "CREATE DATABASE kam_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py demo_data --scale $(BENCH_SCALE)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) scripts/bench.py

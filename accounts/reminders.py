@@ -13,14 +13,12 @@ from django.utils.translation import ngettext
 
 from accounts.models import AccountEvent, KeyAccount
 from accounts.selectors import REVIEW_INTERVAL_DAYS
-from kam.jobs import job
 from kam.models import Notification
 from kam.services import notify_many
 
 EVENT_NOTICE_DAYS = 3
 
 
-@job("review_reminders")
 def review_reminders(today: dt.date) -> int:
     """Once a month, to each owner whose archives are overdue for their semiannual review
     (§11): one reminder naming them, not one per archive, so a KAM who takes over forty
@@ -87,7 +85,6 @@ def _upcoming(today: dt.date):
                 break
 
 
-@job("event_reminders")
 def event_reminders(today: dt.date) -> int:
     """A few days ahead of anniversaries, honours and other dated events, to the owner."""
     rows = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.sessions.models import Session
@@ -323,11 +323,6 @@ def review_record(
     return review
 
 
-# Later issues append their own step: (handover, leaver, successor_of(account) -> User).
-HandOverStep = Callable[[HandOver, User, Callable[[KeyAccount], User]], None]
-HANDOVER_STEPS: list[HandOverStep] = []
-
-
 def handover_heir(account: KeyAccount, leaver: User, successor_of) -> User:
     """Who takes over the leaver's work on an account at a hand-over (§7): its owner, who by
     then is the successor when the account was the leaver's."""
@@ -357,9 +352,6 @@ def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
             actor=handover.performed_by,
         )
     registry.account_changed(moved, [leaver.pk])
-
-
-HANDOVER_STEPS.append(_move_accounts)
 
 
 def _end_sessions(user: User) -> None:
@@ -397,7 +389,8 @@ def accounts_hand_over(
     def successor_of(account: KeyAccount) -> User:
         return successors.get(account.pk, default_successor)
 
-    for step in HANDOVER_STEPS:
+    # Every app's step (accounts' own first: the others find the accounts already moved).
+    for step in registry.handover_steps():
         step(handover, leaver, successor_of)
     leaver.is_active = False
     leaver.save(update_fields=["is_active"])

@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 from analysis.models import ProposalStatus
 from analysis.selectors import review_for
 from analysis.services import review_prepare
-from kam.jobs import job
 from kam.models import User
 from kam.roles import Role
 from kam.services import notify
 
 
-@job("tier_review", hour=6, minute=30, month_of_year=1, day_of_month=2)
 def tier_review(today: dt.date) -> int:
     """Idempotent: a review already prepared for the year is left as the VP may have decided
     it; the notification carries a key per year."""

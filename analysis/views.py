@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import account_for_owner
 from analysis import churn, pareto, selectors, services
-from analysis.charts import pareto_chart
+from analysis.charts import pareto_chart, sales_chart
 from analysis.forms import CriteriaForm, PeriodForm
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierRule
 from kam import roles
@@ -157,3 +157,18 @@ def criteria_edit(request, pk):
         messages.success(request, _("The criteria have been saved."))
         return redirect("accounts:detail", pk=account.pk)
     return render(request, "analysis/criteria.html", {"form": form, "account": account})
+
+
+def sales_figures_panel(request, account, can_edit: bool) -> dict:
+    """The archive page's sales figures (an account panel, registered in analysis/apps.py):
+    24 months invoiced and collected, the share of company revenue, and the qualitative
+    criteria (four queries)."""
+    figures = selectors.sales_figures(account, timezone.localdate())
+    return {
+        "account": account,
+        "figures": figures,
+        "rows": list(zip(figures.months, figures.invoiced, figures.collected, strict=True)),
+        "chart": sales_chart(figures.months, figures.invoiced, figures.collected),
+        "criteria": AccountCriteria.objects.filter(account=account).first(),
+        "can_edit_criteria": roles.can_edit_criteria(request.user, account),
+    }

@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from appraisal.models import AccountLine, Adjustment, Dimension, Period, Row, Score
 from kam import roles
-from kam.exporting import Progress, Sheet, register, report_every
+from kam.exporting import Progress, Sheet, report_every
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -49,7 +49,6 @@ def _filename(params: dict) -> str:
     return f"appraisal-{period.param}.xlsx"
 
 
-@register("appraisal", allowed=_allowed, filename=_filename)
 def write_appraisal(wb: Workbook, params: dict, progress: Progress) -> None:
     period = Period.objects.select_related("finalised_by").get(pk=params["period"])
     rows = (

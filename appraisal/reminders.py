@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from appraisal.models import Period, PeriodKind, PeriodStatus
 from appraisal.periods import periods_ensure
 from appraisal.rollup import period_rollup
-from kam.jobs import job
 from kam.models import Notification, User
 from kam.roles import Role
 from kam.services import notify_many
@@ -26,7 +25,6 @@ def _people(*role_list) -> list[int]:
     )
 
 
-@job("appraisal_rollup", hour=0, minute=40)
 def appraisal_rollup(today: dt.date) -> int:
     """The day after a quarter or a year closes, score it and tell the sales VP, the
     administrators and the sales managers that it is ready for adjustments and finalisation."""
@@ -51,7 +49,6 @@ def appraisal_rollup(today: dt.date) -> int:
     return created
 
 
-@job("appraisal_finalise_reminders", hour=8, minute=0)
 def finalise_reminders(today: dt.date) -> int:
     """Remind the sales VP to finalise: a year a few days before its settlement date (15
     January), a quarter once it has waited a week after its close."""

@@ -7,10 +7,33 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        # Today's hand-over reads accounts.services.HANDOVER_STEPS (kam.registry later): open
-        # complaints go to the successor too. accounts cannot import us.
-        from accounts.services import HANDOVER_STEPS
+        # What complaints plug into the shell (kam/registry.py).
+        from complaints import demo, reminders
         from complaints.services import hand_over_complaints
+        from complaints.views import archive_panel
+        from kam import roles
+        from kam.registry import AccountPanel, JobSpec, MenuEntry, registry
 
-        if hand_over_complaints not in HANDOVER_STEPS:
-            HANDOVER_STEPS.append(hand_over_complaints)
+        registry.add_menu(
+            MenuEntry(
+                "complaints",
+                _("Complaints"),
+                "complaints:list",
+                visible=roles.can_use_complaints,
+                group="accounts",
+                order=60,
+                active_on=("complaints:list", "complaints:deadlines"),
+            )
+        )
+        registry.add_jobs(JobSpec("complaint_reminders", reminders.complaint_reminders))
+        registry.add_notification_kinds(
+            {
+                "complaint_overdue": _("Complaints past deadline"),
+                "complaint": _("Complaints to handle"),
+            }
+        )
+        registry.add_handover_step(hand_over_complaints, kinds={"complaint": _("Open complaint")})
+        registry.add_account_panel(
+            AccountPanel("complaints", "complaints/card.html", archive_panel, order=20)
+        )
+        registry.add_demo(demo.build)

@@ -9,12 +9,10 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
 from complaints.selectors import overdue_q
-from kam.jobs import job
 from kam.models import Notification
 from kam.services import notify_many
 
 
-@job("complaint_reminders")
 def complaint_reminders(today: dt.date) -> int:
     """On the first day past its deadline, an open complaint is reminded once to its handler
     and to the sales manager of the account's owner."""

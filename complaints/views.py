@@ -215,3 +215,10 @@ def complaint_deadlines(request):
             ),
         },
     )
+
+
+def archive_panel(request, account, can_edit: bool) -> dict:
+    """The archive page's count of open complaints and those past their deadline (an account
+    panel, registered in complaints/apps.py): one query. Whoever reads the archive reads it."""
+    counts = selectors.account_complaint_counts(account, timezone.localdate())
+    return {"account": account, "counts": counts, "can_edit": can_edit}

@@ -1,18 +1,18 @@
-"""Demo data: a believable company. Each app adds its part in its own `demo.py` with a
-`build(ctx)` function; the command runs them in the order of DEMO_APPS."""
+"""Demo data: a believable company. Each app adds its part, a `build(ctx)` function in its
+own `demo.py`, to the registry in its `AppConfig.ready()`; the command runs them lower layers
+first (`registry.demo_loaders()`). This module builds the shell's part: users and teams."""
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from kam.models import Team, User
+from kam.registry import registry
 from kam.roles import Role
 
-DEMO_APPS = ["kam", "accounts", "visits", "receivables", "complaints", "appraisal", "analysis"]
 DEMO_PASSWORD = "demo-2026"
 
 PEOPLE = [
@@ -83,12 +83,8 @@ def _scale_kams(ctx: DemoContext) -> None:
 @transaction.atomic
 def build_demo(scale: int = 0) -> DemoContext:
     ctx = DemoContext(scale=scale)
-    for app in DEMO_APPS:
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError:
-            continue
-        module.build(ctx)
+    for build_part in registry.demo_loaders():
+        build_part(ctx)
     return ctx
 
 

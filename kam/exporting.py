@@ -1,11 +1,12 @@
 """Spreadsheet exports, after pretix's exporters (DESIGN "Long exports").
 
-Each kind of export registers an `Exporter`: who may start it, the name of its file, and a
-function that writes rows into an `openpyxl.Workbook(write_only=True)`, reporting progress
-now and then. `export_start` records an `Export` and hands it to the Celery task
-`kam.tasks.run_export`, which calls `export_run`: the file is written to a temporary file and
-stored in one go, so a failure leaves the export failed and no half file behind, and a retry
-starts from scratch. The page polls the export and then offers the download to its owner.
+Each kind of export is an `Exporter`, added in its app's `AppConfig.ready()`: who may start
+it, the name of its file, and a function that writes rows into an
+`openpyxl.Workbook(write_only=True)`, reporting progress now and then. `export_start` records
+an `Export` and hands it to the Celery task `kam.tasks.run_export`, which calls `export_run`:
+the file is written to a temporary file and stored in one go, so a failure leaves the export
+failed and no half file behind, and a retry starts from scratch. The page polls the export
+and then offers the download to its owner.
 
 Every cell goes through `cell()`, which keeps text as text: a customer named
 `=HYPERLINK(...)` stays a name, never a formula.
@@ -26,7 +27,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.module_loading import autodiscover_modules
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -164,20 +164,13 @@ class Exporter:
 EXPORTERS: dict[str, Exporter] = {}
 
 
-def register(kind: str, *, allowed: Callable[[User, dict], bool], filename: Callable[[dict], str]):
-    """Decorate the function that writes the workbook of this kind of export."""
-
-    def decorate(write: Callable[[Workbook, dict, Progress], None]):
-        EXPORTERS[kind] = Exporter(kind, allowed, filename, write)
-        return write
-
-    return decorate
+def add_exporters(*exporters: Exporter) -> None:
+    """Called from each app's `AppConfig.ready()`, like the entries of kam/registry.py."""
+    for e in exporters:
+        EXPORTERS[e.kind] = e
 
 
 def exporter_for(kind: str) -> Exporter:
-    """Exporters live in each app's `exports` or `excel` module, imported on first use."""
-    if kind not in EXPORTERS:
-        autodiscover_modules("exports", "excel")
     try:
         return EXPORTERS[kind]
     except KeyError:

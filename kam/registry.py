@@ -5,11 +5,13 @@ from its own `apps.py` (pretix's `nav_event` receivers return plain dicts of lab
 and children; we keep that shape without signals):
 
 - menu entries and their groups (the navigation bar),
-- workbench providers (the to-do items of the home page),
+- workbench providers (the to-do items of the home page) and the sections they are listed in,
+- home panels (what the home page shows below the to-do list),
 - account-page panels (sections of the archive page another app contributes),
+- the navigation bar's search box,
 - periodic jobs (Celery beat and `manage.py run_jobs`),
 - notification kinds (the inbox's labels),
-- hand-over steps (what moves from a leaver to successors),
+- hand-over steps (what moves from a leaver to successors) and the kinds of item they move,
 - demo loaders (`manage.py demo_data`),
 - "account changed" hooks (derived data that follows an account's owner, tier or status).
 
@@ -63,6 +65,20 @@ class MenuEntry:
     active_on: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class NavSearch:
+    """The navigation bar's search box: a GET form to `url_name` with the text in `param`.
+    The view it points to decides what the user may find."""
+
+    key: str
+    url_name: str
+    label: Any  # for screen readers and the button
+    placeholder: Any = ""
+    param: str = "q"
+    visible: Visible = _always
+    order: int = 100
+
+
 # Workbench -----------------------------------------------------------------------------------
 
 
@@ -80,6 +96,28 @@ class WorkItem:
 
 
 WorkbenchProvider = Callable[["User", dt.date], list[WorkItem]]
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    """A heading of the to-do list; items name it by `key`. An item whose section nobody
+    registered is listed under the section "" (the shell registers it)."""
+
+    key: str
+    label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A card of the home page below the to-do list: `context(user, today)` returns the
+    template's context, or None when it is not for this user. Bounded queries: the home
+    page's budget must not grow with data."""
+
+    key: str
+    template: str
+    context: Callable[[User, dt.date], dict | None]
+    order: int = 100
 
 
 # Account page --------------------------------------------------------------------------------
@@ -135,11 +173,15 @@ class Registry:
     def __init__(self) -> None:
         self.menu_groups: dict[str, MenuGroup] = {}
         self.menu_entries: dict[str, MenuEntry] = {}
+        self.searches: dict[str, NavSearch] = {}
         self.workbench: list[WorkbenchProvider] = []
+        self.work_sections: dict[str, WorkSection] = {}
+        self.home_panels: dict[str, HomePanel] = {}
         self.account_panels: dict[str, AccountPanel] = {}
         self.jobs: dict[str, JobSpec] = {}
         self.notification_kinds: dict[str, Any] = {}
         self._handover: list[_Ordered] = []
+        self.handover_kinds: dict[str, Any] = {}
         self._demo: list[_Ordered] = []
         self.account_changed_hooks: list[AccountChanged] = []
 
@@ -154,9 +196,21 @@ class Registry:
         for e in entries:
             self.menu_entries[e.key] = e
 
+    def add_search(self, *searches: NavSearch) -> None:
+        for s in searches:
+            self.searches[s.key] = s
+
     def add_workbench(self, provider: WorkbenchProvider) -> None:
         if provider not in self.workbench:
             self.workbench.append(provider)
+
+    def add_work_sections(self, *sections: WorkSection) -> None:
+        for s in sections:
+            self.work_sections[s.key] = s
+
+    def add_home_panel(self, *panels: HomePanel) -> None:
+        for p in panels:
+            self.home_panels[p.key] = p
 
     def add_account_panel(self, *panels: AccountPanel) -> None:
         for p in panels:
@@ -169,9 +223,13 @@ class Registry:
     def add_notification_kinds(self, kinds: dict[str, Any]) -> None:
         self.notification_kinds.update(kinds)
 
-    def add_handover_step(self, step: HandOverStep, *, order: int = 100) -> None:
+    def add_handover_step(
+        self, step: HandOverStep, *, order: int = 100, kinds: dict[str, Any] | None = None
+    ) -> None:
+        """`kinds`: labels of the `HandOverItem.kind`s this step writes."""
         if all(o.item is not step for o in self._handover):
             self._handover.append(_Ordered(order, len(self._handover), step))
+        self.handover_kinds.update(kinds or {})
 
     def add_demo(self, loader: DemoLoader, *, order: int = 100) -> None:
         if all(o.item is not loader for o in self._demo):
@@ -195,11 +253,53 @@ class Registry:
         for hook in self.account_changed_hooks:
             hook(accounts, owners)
 
+    def notification_label(self, kind: str) -> str:
+        return str(self.notification_kinds.get(kind, kind))
+
+    def handover_kind_label(self, kind: str) -> str:
+        return str(self.handover_kinds.get(kind, kind))
+
     def work_items(self, user: User, today: dt.date) -> list[WorkItem]:
         items = [item for provider in self.workbench for item in provider(user, today)]
         return sorted(items, key=lambda i: (i.order, str(i.label)))
 
-    def panels_for(self, request: HttpRequest, account, can_edit: bool) -> list[tuple[str, dict]]:
+    def workbench_for(self, user: User, today: dt.date) -> list[tuple[WorkSection, list[WorkItem]]]:
+        """The to-do list: the user's work items under their sections, in section order;
+        sections with nothing to do are left out."""
+        by_section: dict[str, list[WorkItem]] = {}
+        for item in self.work_items(user, today):
+            key = item.section if item.section in self.work_sections else ""
+            by_section.setdefault(key, []).append(item)
+        sections = [self.work_sections.get(k) or WorkSection(k, "") for k in by_section]
+        return [(s, by_section[s.key]) for s in sorted(sections, key=lambda s: (s.order, s.key))]
+
+    def home_panels_for(self, user: User, today: dt.date) -> list[tuple[HomePanel, dict]]:
+        shown = []
+        for panel in sorted(self.home_panels.values(), key=lambda p: (p.order, p.key)):
+            context = panel.context(user, today)
+            if context is not None:
+                shown.append((panel, context))
+        return shown
+
+    def search_for(self, user: User) -> dict | None:
+        """The search box this user gets (the first visible one), as a plain dict."""
+        from django.urls import reverse
+
+        for s in sorted(self.searches.values(), key=lambda s: (s.order, s.key)):
+            if s.visible(user):
+                url = reverse(s.url_name)
+                return {
+                    "key": s.key,
+                    "url": url,
+                    "param": s.param,
+                    "label": s.label,
+                    "placeholder": s.placeholder or s.label,
+                }
+        return None
+
+    def panels_for(
+        self, request: HttpRequest, account, can_edit: bool
+    ) -> list[tuple[AccountPanel, dict]]:
         shown = []
         for panel in sorted(self.account_panels.values(), key=lambda p: (p.order, p.key)):
             context = panel.context(request, account, can_edit)
@@ -207,16 +307,18 @@ class Registry:
                 shown.append((panel, context))
         return shown
 
-    def menu_for(self, user: User, view_name: str) -> list[dict]:
+    def menu_for(self, user: User, view_name: str | None) -> list[dict]:
         """The navigation for this user as plain dicts (label, url, active, children), only
-        what they may use; a group with no visible entry is left out."""
+        what they may use; a group with no visible entry is left out. An entry is active when
+        the current view's name, or its namespace written `app:`, is one of its `active_on`
+        (whole names compared, never parts of them)."""
         from django.urls import reverse
 
+        here = view_name or ""
+        namespace = here.rpartition(":")[0] + ":" if ":" in here else None
+
         def item(e: MenuEntry) -> dict:
-            active = any(
-                view_name.startswith(a) if a.endswith(":") else view_name == a
-                for a in (e.active_on or (e.url_name,))
-            )
+            active = any(a in (here, namespace) for a in (e.active_on or (e.url_name,)))
             return {"key": e.key, "label": e.label, "url": reverse(e.url_name), "active": active}
 
         shown = sorted(

@@ -12,11 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kam.jobs import job
 from kam.models import Export, ExportStatus, Notification, User
 
 
-@job("email_digest", hour=8, minute=0)
 def email_digest(today: dt.date) -> int:
     """Only when EMAIL_URL is configured; otherwise the inbox is the only channel."""
     if not settings.EMAIL_URL:
@@ -45,7 +43,6 @@ EXPORT_KEEP_DAYS = 7
 STUCK_AFTER = dt.timedelta(days=1)
 
 
-@job("exports_cleanup", hour=3, minute=20)
 def exports_cleanup(today: dt.date) -> int:
     """Export files are copies of what the database holds: a week after they were written the
     file goes (the row stays, a record of who exported what). An export that a dead worker

@@ -7,14 +7,21 @@ reaches an archive only through an approved, unexpired loan (借阅).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from accounts.models import KeyAccount
     from kam.models import User
+
+
+class KeyAccount(Protocol):
+    """What the rules read of an account (accounts.models.KeyAccount): the shell names no
+    business app, not even for type checking."""
+
+    owner_id: int | None
+    owner: User | None
 
 
 class Role(models.TextChoices):

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from kam.jobs import load_all
+from kam.jobs import all_jobs
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def run_job(name: str) -> int:
 def run_job_now(name: str, today=None) -> int:
     """One job in one transaction: a failure leaves nothing half-written, and a retry redoes
     it all."""
-    job = load_all()[name]
+    job = all_jobs()[name]
     with transaction.atomic():
         return job.func(today or timezone.localdate())
 

@@ -2,50 +2,28 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import selectors
-from accounts.models import ArchiveLoan, MajorMatter
-from accounts.models.access import LoanStatus
-from accounts.models.archive import Tier
-from analysis.selectors import accounts_at_risk
-from kam import roles
 from kam.exporting import XLSX
-from kam.models import Export, ExportStatus, Notification, User
+from kam.models import Export, ExportStatus, Notification
 from kam.notifications import kind_label
+from kam.registry import registry
 from kam.reminders import EXPORT_KEEP_DAYS
-from kam.roles import Role
 
 
 @login_required
 def home(request):
-    user = request.user
-    context = {"role": user.get_role_display()}
-    if roles.can_use_list(user):
-        visible = selectors.accounts_visible_to(user).filter(is_archived=False)
-        by_tier = dict(visible.order_by().values_list("tier").annotate(n=Count("pk")))
-        context["account_count"] = sum(by_tier.values())
-        context["by_tier"] = [(label, by_tier.get(code, 0)) for code, label in Tier.choices]
-        context["reviews_overdue"] = selectors.reviews_overdue(user)[:10]
-    if user.role == Role.KAM:  # §6: her own accounts at risk of loss, highest risk first
-        context["at_risk"] = accounts_at_risk(user, timezone.localdate())[:5]
-    if user.role == Role.SALES_MANAGER:
-        context["team"] = (
-            User.objects.filter(team__manager=user, is_active=True)
-            .annotate(n=Count("accounts", filter=Q(accounts__is_archived=False)))
-            .order_by("name")
-        )
-    if roles.is_company_wide(user):
-        context["matters"] = MajorMatter.objects.select_related("account", "reported_by")[:5]
-    context["loans_waiting"] = ArchiveLoan.objects.filter(
-        account__owner=user, status=LoanStatus.PENDING
-    ).count()
-    context["my_loans"] = selectors.active_loans(user).select_related("account")[:10]
-    context["notifications"] = user.notifications.filter(read_at__isnull=True)[:5]
+    """The workbench: the user's to-do items, then the cards the apps show this role. The
+    apps answer through the registry; the shell only lays them out."""
+    user, today = request.user, timezone.localdate()
+    context = {
+        "role": user.get_role_display(),
+        "workbench": registry.workbench_for(user, today),
+        "panels": registry.home_panels_for(user, today),
+    }
     return render(request, "kam/home.html", context)
 
 

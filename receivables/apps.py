@@ -7,10 +7,30 @@ class ReceivablesConfig(AppConfig):
     verbose_name = _("Receivables")
 
     def ready(self):
-        # Today's hand-over reads accounts.services.HANDOVER_STEPS (kam.registry later): open
-        # invoices and promises to pay go to the successor too. accounts cannot import us.
-        from accounts.services import HANDOVER_STEPS
+        # What contracts, receivables and payments plug into the shell (kam/registry.py).
+        from kam import roles
+        from kam.registry import AccountPanel, JobSpec, MenuEntry, registry
+        from receivables import demo, reminders
         from receivables.services.handover import hand_over_receivables
+        from receivables.views.account import archive_panel
 
-        if hand_over_receivables not in HANDOVER_STEPS:
-            HANDOVER_STEPS.append(hand_over_receivables)
+        registry.add_menu(
+            MenuEntry(
+                "receivables",
+                _("Receivables"),
+                "receivables:report",
+                visible=roles.can_use_receivables,
+                group="accounts",
+                order=50,
+            )
+        )
+        registry.add_jobs(JobSpec("receivable_reminders", reminders.receivable_reminders))
+        registry.add_notification_kinds({"receivable_overdue": _("Overdue receivables")})
+        registry.add_handover_step(
+            hand_over_receivables,
+            kinds={"invoice": _("Open invoice"), "promise": _("Payment promise to follow up")},
+        )
+        registry.add_account_panel(
+            AccountPanel("receivables", "receivables/card.html", archive_panel, order=10)
+        )
+        registry.add_demo(demo.build)

@@ -8,7 +8,6 @@ from collections import defaultdict
 from django.db.models import F
 from django.utils.translation import ngettext
 
-from kam.jobs import job
 from kam.models import Notification
 from kam.money import money_text
 from kam.services import notify_many
@@ -58,7 +57,6 @@ def _invoice_line(number: str, due_on: dt.date, balance, today: dt.date) -> str:
     ) % {"number": number, "amount": money_text(balance), "due": due_on.isoformat(), "days": days}
 
 
-@job("receivable_reminders")
 def receivable_reminders(today: dt.date) -> int:
     """Unpaid invoices on the day they pass 1, 31, 61 and 91 days overdue (the aging buckets):
     once per invoice and milestone, grouped into one reminder per account and day for the

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from kam.exporting import XLSX, Progress, Sheet, new_workbook, register, report_every
+from kam.exporting import XLSX, Progress, Sheet, new_workbook, report_every
 from visits.models import PlanLine, VisitPlan, VisitRecord
 from visits.models.choices import Purpose
 from visits.selectors import records as record_selectors
@@ -208,7 +208,6 @@ def _record_facts(record: VisitRecord) -> list[tuple[str, str]]:
     return facts
 
 
-@register("visit_record", allowed=_record_allowed, filename=_record_filename)
 def write_record(wb: Workbook, params: dict, progress: Progress) -> None:
     """One KAM's month as the record page shows it, the visits streamed a chunk at a time so
     that a month of any length is written in constant memory."""

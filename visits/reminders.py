@@ -1,4 +1,4 @@
-"""Periodic jobs of the visits app (kam/jobs.py collects them).
+"""Periodic jobs of the visits app (registered in visits/apps.py, run by kam/jobs.py).
 
 Every reminder here fires on one day, worked out from the policy's own dates (the frequency
 rules' windows, the plan's 25th, the record's 5th, the lunar festivals, December); a run on
@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Status
-from kam.jobs import job
 from kam.models import Notification, User
 from kam.roles import Role
 from kam.services import notify_many
@@ -41,7 +40,6 @@ RECORD_NOTICE_DAYS = 3
 SCHEDULE_DAYS = (1, 15)
 
 
-@job("visits_compliance_tally", hour=2, minute=10)
 def compliance_tally(today: dt.date) -> int:
     """What time changes, overnight so that no morning reader pays for it: the whole rollup
     on 1 January (or after rules changed where no one asked for a rebuild). Writes are the
@@ -103,7 +101,6 @@ def _by_role(counts: dict[str, int]) -> str:
     return _("Accounts short of a visit, by visitor: %(parts)s") % {"parts": parts}
 
 
-@job("visits_due")
 def visits_due(today: dt.date) -> int:
     """A week before this month's visit windows close, one reminder per KAM: how many of her
     accounts still lack a visit the rules ask for (hers, her manager's, the executives'),
@@ -135,7 +132,6 @@ def visits_due(today: dt.date) -> int:
     return notify_many(rows)
 
 
-@job("visits_overdue")
 def visits_overdue(today: dt.date) -> int:
     """On the 1st, one reminder per KAM: how many of her accounts missed a visit window that
     closed last month, linking to last month on her compliance page. Grouped like
@@ -172,7 +168,6 @@ def _stage(today: dt.date, due: dt.date, notice_days: int) -> str:
     return "ahead" if today == due - dt.timedelta(days=notice_days) else ""
 
 
-@job("plan_due")
 def plan_due(today: dt.date) -> int:
     """Next month's plan (§14.1) is due on the 25th (`plan_due_on`: a calendar day, no
     working-day shift): KAMs with plannable accounts and no submitted plan hear of it three
@@ -208,7 +203,6 @@ def plan_due(today: dt.date) -> int:
     return notify_many(rows)
 
 
-@job("record_due")
 def record_due(today: dt.date) -> int:
     """Last month's visit record (§14.2) is due by the 5th, moved to the next working day when
     the 5th is a holiday (`record_due_on`, the same date the record itself carries): KAMs who
@@ -265,7 +259,6 @@ def _accounts_by_kam(kind: str) -> dict[int, int]:
     return {row["owner_id"]: row["n"] for row in rows}
 
 
-@job("year_end_cards", hour=7, minute=30)
 def year_end_cards(today: dt.date) -> int:
     """On 1 December, each KAM: send the year-end calendar and card (年终贺卡) to the contacts
     of her key accounts (§13), linking to December on her compliance page. Once a year."""
@@ -300,7 +293,6 @@ def festival_label(name: str) -> str:
     return _("Spring Festival") if name == rules.SPRING_FESTIVAL else _("Mid-Autumn Festival")
 
 
-@job("festival_reminders")
 def festival_reminders(today: dt.date) -> int:
     """A week before the Spring Festival and the Mid-Autumn Festival, each KAM: arrange the
     festival communication with her key accounts' decision makers (§13, done by an
@@ -327,7 +319,6 @@ def festival_reminders(today: dt.date) -> int:
 # The executive schedule ---------------------------------------------------------------------
 
 
-@job("schedule_due")
 def schedule_due(today: dt.date) -> int:
     """§14.1: the GM office sets next year's executive visits in December. On 1 and 15
     December, while next year's schedule is not published, every GM office user is told."""

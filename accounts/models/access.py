@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.archive import KeyAccount
+from kam.registry import registry
 
 
 class LoanStatus(models.TextChoices):
@@ -112,15 +113,6 @@ class HandOver(models.Model):
         return f"{self.leaver} {self.at:%Y-%m-%d}"
 
 
-HANDOVER_KIND_LABELS = {
-    "account": _("Key account"),
-    "plan_line": _("Planned visit"),
-    "invoice": _("Open invoice"),
-    "promise": _("Payment promise to follow up"),
-    "complaint": _("Open complaint"),
-}
-
-
 class HandOverItem(models.Model):
     """One thing moved. `kind` names what (account, plan, invoice…) so later kinds fit in."""
 
@@ -139,5 +131,5 @@ class HandOverItem(models.Model):
         return f"{self.kind} {self.label} → {self.successor}"
 
     def get_kind_display(self) -> str:
-        """Later issues add their kinds (plans, invoices…) to HANDOVER_KIND_LABELS."""
-        return str(HANDOVER_KIND_LABELS.get(self.kind, self.kind))
+        """Each app names the kinds its hand-over step moves (`registry.add_handover_step`)."""
+        return registry.handover_kind_label(self.kind)

@@ -89,14 +89,17 @@ def test_overdue_list_is_scoped_to_the_users_list(kam, account):
     assert overdue(UserFactory(role=Role.STAFF), late) == []
 
 
-def test_overdue_page_and_home_show_the_account(client, kam, account):
+def test_overdue_page_lists_the_account_and_home_counts_it(client, kam, account):
     with time_machine.travel(CREATED + dt.timedelta(days=200), tick=False):
         client.force_login(kam)
         page = client.get(reverse("accounts:reviews_overdue"))
         assert page.status_code == 200
         assert [a.pk for a in page.context["page"]] == [account.pk]
         home = client.get(reverse("home"))
-        assert [a.pk for a in home.context["reviews_overdue"]] == [account.pk]
+        # the to-do list counts it, linking to the page that lists it
+        items = [item for _section, items in home.context["workbench"] for item in items]
+        due = [i for i in items if i.url == reverse("accounts:reviews_overdue")]
+        assert [(i.count, i.urgency) for i in due] == [(1, "overdue")]
 
 
 def test_a_changed_review_needs_notes(kam, account):

@@ -25,6 +25,7 @@ from accounts.models.access import AccessAction
 from accounts.models.archive import Tier
 from kam import roles
 from kam.models import Team
+from kam.registry import registry
 from kam.roles import Role
 
 # Strategic first: the stored codes would sort alphabetically.
@@ -110,11 +111,14 @@ def account_detail(request, pk):
     services.access_record(
         user=request.user, account=account, action=AccessAction.VIEW, loan=grant.loan
     )
+    can_edit = roles.can_edit_archive(request.user, account)
     return render(
         request,
         "accounts/detail.html",
         {
             "account": account,
+            # Sections other apps contribute (sales figures, receivables): kam.registry.
+            "panels": registry.panels_for(request, account, can_edit),
             "loan": grant.loan,
             "contacts": selectors.account_contacts(account),
             "events": account.events.all(),
@@ -122,7 +126,7 @@ def account_detail(request, pk):
             "timeline": selectors.account_timeline(account),
             "history": selectors.account_history(account),
             "reviews": account.reviews.select_related("reviewer")[:6],
-            "can_edit": roles.can_edit_archive(request.user, account),
+            "can_edit": can_edit,
             "can_review": roles.can_review(request.user, account),
         },
     )

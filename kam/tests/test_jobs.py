@@ -129,13 +129,13 @@ def test_run_jobs_twice_leaves_the_same_rows():
 
 def test_a_failing_job_leaves_nothing_behind(monkeypatch):
     _age(AccountFactory(), 300)
-    from kam import jobs
+    from kam.registry import JobSpec, registry
 
     def broken(today):
         review_reminders(today)
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(jobs.JOBS, "broken", jobs.Job("broken", broken, None))
+    monkeypatch.setitem(registry.jobs, "broken", JobSpec("broken", broken))
     with pytest.raises(RuntimeError):
         run_job_now("broken", TODAY)
     assert not Notification.objects.exists()

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccountEvent, KeyAccount
 from complaints.models import Complaint
-from kam.jobs import in_day_order, load_all
+from kam.jobs import all_jobs, in_day_order
 from kam.models import Notification
 from kam.registry import registry
 from kam.roles import Role
@@ -163,7 +163,7 @@ def add_kams(n: int, accounts_each: int = 3) -> None:
 
 def queries_of(name: str, day: dt.date) -> tuple[int, int]:
     tally_catch_up(today=day)  # what the night's tally job has done before the reminders
-    job = load_all()[name]
+    job = all_jobs()[name]
     with time_machine.travel(at(day, hour=7), tick=False), CaptureQueriesContext(connection) as q:
         created = job.func(day)
     return created, len(q.captured_queries)

@@ -1,22 +1,10 @@
-"""The receivables card of the archive page, and the colours of the aging buckets.
-
-The archive page (templates/accounts/detail.html) loads the card through this tag until the
-shell lays out account-page panels from kam.registry."""
+"""The colours of the aging buckets, shared by the receivables pages and charts."""
 
 from django import template
-from django.utils import timezone
 
 from receivables.charts import TONES
-from receivables.selectors.account import account_money
 
 register = template.Library()
-
-
-@register.inclusion_tag("receivables/card.html")
-def receivables_card(account, can_edit: bool = False) -> dict:
-    """The archive page's summary of receivables: one query."""
-    today = timezone.localdate()
-    return {"account": account, "money": account_money(account, today), "can_edit": can_edit}
 
 
 @register.filter

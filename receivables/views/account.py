@@ -306,3 +306,13 @@ def reconciliation_new(request, pk):
         "was received up to that day (today: ¥%(balance)s)."
     ) % {"balance": money_text(balance_on(account, today))}
     return _form_page(request, account, form, _("Record a reconciliation"), help=help_text)
+
+
+def archive_panel(request, account, can_edit: bool) -> dict:
+    """The archive page's summary of receivables (an account panel, registered in
+    receivables/apps.py): one query. Whoever reads the archive reads it."""
+    return {
+        "account": account,
+        "money": account_money(account, timezone.localdate()),
+        "can_edit": can_edit,
+    }

@@ -10,8 +10,8 @@ import time_machine
 
 from accounts import services as account_services
 from accounts.models import HandOverItem
-from accounts.models.access import HANDOVER_KIND_LABELS
 from kam.models import Notification
+from kam.registry import registry
 from kam.roles import Role
 from kam.tests.factories import AccountFactory, TeamFactory, UserFactory
 from visits.models import PlanLine, PlanTransition, Visit, VisitPlan
@@ -101,7 +101,7 @@ def test_future_unvisited_lines_move_to_each_accounts_successor(office):
         (june_b.pk, heir2.pk),
     }
     item = HandOverItem.objects.filter(kind="plan_line").first()
-    assert item.get_kind_display() == str(HANDOVER_KIND_LABELS["plan_line"])
+    assert item.get_kind_display() == str(registry.handover_kinds["plan_line"]) != "plan_line"
     history = PlanLine.objects.get(pk=june_a.pk).history.order_by("-history_id").first()
     assert history.history_user == office["vp"]
 

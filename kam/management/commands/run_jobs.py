@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kam.jobs import in_day_order, load_all
+from kam.jobs import all_jobs, in_day_order
 from kam.tasks import run_job_now
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="run as if today were YYYY-MM-DD")
 
     def handle(self, *args, names, date, **options):
-        jobs = load_all()
+        jobs = all_jobs()
         unknown = set(names) - set(jobs)
         if unknown:
             raise CommandError(f"unknown jobs: {', '.join(sorted(unknown))}")

@@ -2,7 +2,21 @@
 
 Run by `make bench` on generated data (`demo_data --scale N`); prints figures, asserts nothing.
 Then the visit record export on a month of 100,000 visits (`--export-rows`): time and memory.
+
+A script rather than a management command: it reaches into every app, so it belongs to none
+of them (kam/, the shell, imports no business app). `python scripts/bench.py --help`.
 """
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
+
+import django
+
+django.setup()
 
 import datetime as dt
 import gc
@@ -11,7 +25,6 @@ import statistics
 import time
 import tracemalloc
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries, transaction
@@ -254,3 +267,7 @@ def _rss_kb() -> int:
 def _peak_kb(reset: bool) -> int:
     peak = _status_kb("VmHWM") if reset else None
     return peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "bench", *sys.argv[1:]])
