@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from kam.exporting import XLSX, Progress, Sheet, new_workbook, register, report_every
+from kam.periods import month_label
 from visits.models import PlanLine, VisitPlan, VisitRecord
 from visits.models.choices import Purpose
 from visits.selectors import records as record_selectors
@@ -47,7 +48,7 @@ def purposes_text(codes: Iterable[str]) -> str:
 
 
 def month_text(month) -> str:
-    return _("%(year)d-%(month)02d") % {"year": month.year, "month": month.month}
+    return month_label(month)
 
 
 def _form(wb: Workbook, title: str, columns: Sequence[tuple[str, int]], facts) -> Sheet:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Contact, KeyAccount
+from kam.periods import month_label
 
 
 class PlanStatus(models.TextChoices):
@@ -58,7 +59,7 @@ class VisitPlan(models.Model):
         indexes = [models.Index(fields=["month", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.kam} {self.month:%Y-%m}"
+        return f"{self.kam} {month_label(self.month)}"
 
     @property
     def is_editable(self) -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Contact, KeyAccount
+from kam.periods import month_label
 from visits.models.choices import VisitKind
 from visits.models.plans import PlanLine
 
@@ -54,7 +55,7 @@ class VisitRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kam} {self.month:%Y-%m}"
+        return f"{self.kam} {month_label(self.month)}"
 
 
 class Visit(models.Model):

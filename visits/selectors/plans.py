@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import Contact, KeyAccount
 from accounts.models.archive import Status, Tier
 from kam.models import User
+from kam.periods import period_label
 from kam.roles import COMPANY_WIDE, Role
 from visits import rules
 from visits.models import ItineraryChange, PlanLine, PlanTransition, Visit, VisitPlan
@@ -152,7 +153,7 @@ def need_note(need: rules.Need) -> str:
     when = (
         f"{FESTIVAL_NAMES.get(window.festival, window.festival)} {window.end:%m-%d}"
         if window.festival
-        else window.key
+        else period_label(window.period, window.start)
     )
     text = gettext("%(who)s, %(when)s: %(done)d of %(required)d done") % {
         "who": who,

@@ -18,6 +18,7 @@ from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps
 from kam import roles
 from kam.models import User
+from kam.periods import month_label
 from kam.services import notify
 from visits.models import PlanLine, PlanTransition, VisitPlan
 from visits.models.choices import Purpose
@@ -81,8 +82,13 @@ def _check_line(plan: VisitPlan, row: LineInput, allowed: set[int]) -> None:
         raise ValidationError(_("Choose one of your active key accounts."))
     if row.planned_on is None or not plan.month <= row.planned_on <= month_end(plan.month):
         raise ValidationError(
-            _("%(account)s: the planned date must fall in %(month)s.")
-            % {"account": row.account.name, "month": f"{plan.month:%Y-%m}"}
+            _("%(account)s: the planned date must fall in %(month)s (%(first)s – %(last)s).")
+            % {
+                "account": row.account.name,
+                "month": month_label(plan.month),
+                "first": plan.month.isoformat(),
+                "last": month_end(plan.month).isoformat(),
+            }
         )
     if row.contact is not None and row.contact.account_id != row.account.pk:
         raise ValidationError(
@@ -206,7 +212,7 @@ def plan_submit(*, plan: VisitPlan, by: User) -> VisitPlan:
         plan.submitted_at = now
         plan.is_late = timezone.localdate(now) > plan.due_on
     plan.save()
-    month = f"{plan.month:%Y-%m}"
+    month = month_label(plan.month)
     notify(
         recipients=sales_vps(),
         kind="plan_submitted",
@@ -240,7 +246,7 @@ def plan_approve(*, plan: VisitPlan, by: User, comment: str = "") -> VisitPlan:
         recipients=[plan.kam],
         kind="plan_approved",
         key=f"plan_approved:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s is approved") % {"month": f"{plan.month:%Y-%m}"},
+        title=_("Your visit plan for %(month)s is approved") % {"month": month_label(plan.month)},
         body=comment.strip(),
         url=plan_url(plan),
     )
@@ -260,7 +266,7 @@ def plan_return(*, plan: VisitPlan, by: User, comment: str) -> VisitPlan:
         kind="plan_returned",
         key=f"plan_returned:{plan.pk}:{plan.transitions.count()}",
         title=_("Your visit plan for %(month)s was returned for revision")
-        % {"month": f"{plan.month:%Y-%m}"},
+        % {"month": month_label(plan.month)},
         body=comment.strip(),
         url=plan_url(plan),
     )

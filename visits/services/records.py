@@ -18,6 +18,7 @@ from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps, timeline_add
 from kam import roles
 from kam.models import User
+from kam.periods import month_label
 from kam.roles import Role
 from kam.services import notify
 from visits import rules
@@ -75,7 +76,7 @@ def _open_record(visitor: User, day: dt.date) -> VisitRecord | None:
     if record.status != RecordStatus.OPEN:
         raise ValidationError(
             _("Your record for %(month)s has been submitted: it can no longer change.")
-            % {"month": f"{record.month:%Y-%m}"}
+            % {"month": month_label(record.month)}
         )
     return record
 
@@ -270,7 +271,7 @@ def record_submit(*, kam: User, month: dt.date, by: User) -> VisitRecord:
         kind="record_submitted",
         key=f"record_submitted:{record.pk}",
         title=_("%(kam)s submitted the visit record for %(month)s")
-        % {"kam": kam, "month": f"{month:%Y-%m}"},
+        % {"kam": kam, "month": month_label(month)},
         body=_("Late: due on %(due)s.") % {"due": record.due_on.isoformat()}
         if record.is_late
         else "",
@@ -317,7 +318,7 @@ def record_review(
         kind="record_reviewed",
         key=f"record_reviewed:{record.pk}:{record.reviewed_at:%Y%m%d%H%M%S}",
         title=_("%(manager)s reviewed your visit record for %(month)s")
-        % {"manager": by, "month": f"{record.month:%Y-%m}"},
+        % {"manager": by, "month": month_label(record.month)},
         url=reverse("visits:record_detail", args=[record.pk]),
     )
     return record
