@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,9 +112,49 @@ def plan_lines_save(*, plan: VisitPlan, by: User, rows: Sequence[LineInput]) -> 
     taken out are kept, marked removed: a plan's history shows what was once in it."""
     plan = _locked_editable(plan, by)
     existing = {line.pk: line for line in plan.lines.filter(is_cancelled=False)}
+    _check_no_doubles(existing, rows)
     allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
-    changed = 0
+    try:
+        # Lines saved one by one may cross a moment where two hold the same day (two lines of
+        # one account swapping days); the plan as saved has none, checked above.
+        with transaction.atomic():
+            return _apply_rows(plan, by, existing, allowed, rows)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _(
+                "Two lines of one account cannot swap days in one save: "
+                "move one, save, then the other."
+            )
+        ) from exc
+
+
+def _check_no_doubles(existing: dict[int, PlanLine], rows: Sequence[LineInput]) -> None:
+    """The plan as it will stand must not visit an account twice on one day."""
+    final = {pk: (line.account_id, line.planned_on) for pk, line in existing.items()}
+    new = []
     for row in rows:
+        key = (row.account.pk if row.account else None, row.planned_on)
+        if row.delete:
+            final.pop(row.id, None)
+        elif row.id:
+            final[row.id] = key
+        else:
+            new.append(key)
+    seen: set = set()
+    for account_id, day in [*final.values(), *new]:
+        if account_id is not None and (account_id, day) in seen:
+            name = KeyAccount.objects.filter(pk=account_id).values_list("name", flat=True).first()
+            raise ValidationError(
+                _("%(account)s is planned twice on %(date)s: one visit a day is enough.")
+                % {"account": name, "date": day.isoformat()}
+            )
+        seen.add((account_id, day))
+
+
+def _apply_rows(plan, by, existing, allowed, rows: Sequence[LineInput]) -> int:
+    changed = 0
+    # Lines taken out go first, so that a new line may take the day a removed one leaves.
+    for row in sorted(rows, key=lambda r: not r.delete):
         line = existing.get(row.id) if row.id else PlanLine(plan=plan)
         if line is None:
             raise ValidationError(_("A line of this plan has changed meanwhile; reload the page."))
@@ -152,15 +192,27 @@ def _same_day_in(month: dt.date, day: dt.date) -> dt.date:
     return min(month.replace(day=1) + dt.timedelta(days=day.day - 1), month_end(month))
 
 
+COPY_ADD, COPY_REPLACE = "add", "replace"
+
+
 @transaction.atomic
-def plan_copy_previous(*, plan: VisitPlan, by: User) -> int:
+def plan_copy_previous(*, plan: VisitPlan, by: User, mode: str = COPY_ADD) -> int:
     """Copy last month's lines on the same day of the month (the last day when the month is
-    shorter), for accounts the KAM still serves; lines already in the plan are not doubled."""
+    shorter), for accounts the KAM still serves. `add` keeps the plan's lines and adds last
+    month's beside them; `replace` takes the plan's lines out first (kept, marked removed).
+    Either way an account is never planned twice on one day: a copy run twice adds nothing."""
+    if mode not in (COPY_ADD, COPY_REPLACE):
+        raise ValidationError(_("Choose whether to add to the plan's lines or replace them."))
     plan = _locked_editable(plan, by)
     source = VisitPlan.objects.filter(kam=plan.kam, month=add_months(plan.month, -1)).first()
     if source is None:
         raise ValidationError(_("There is no plan for last month to copy."))
     allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
+    if mode == COPY_REPLACE:
+        for line in plan.lines.filter(is_cancelled=False):
+            line.is_cancelled = True
+            line._history_user = by
+            line.save(update_fields=["is_cancelled"])
     present = set(plan.lines.filter(is_cancelled=False).values_list("account_id", "planned_on"))
     copied = 0
     for old in source.lines.filter(is_cancelled=False, account_id__in=allowed).select_related(
