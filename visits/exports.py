@@ -23,6 +23,7 @@ from kam.exporting import XLSX, Progress, Sheet, new_workbook, register, report_
 from kam.periods import month_label
 from visits.models import PlanLine, VisitPlan, VisitRecord
 from visits.models.choices import Purpose
+from visits.models.records import SpotResult
 from visits.selectors import records as record_selectors
 
 THIN = Side(style="thin", color="808080")
@@ -183,6 +184,7 @@ RECORD_COLUMNS = (
     (gettext_noop("Next steps"), 24),
     (gettext_noop("Planned"), 16),
     (gettext_noop("Itinerary changes"), 26),
+    (gettext_noop("Spot check"), 14),
 )
 
 
@@ -263,4 +265,14 @@ def _visit_cells(number: int, visit) -> list:
         visit.next_steps,
         planned,
         _changes_text(visit.change_list),
+        _spot_check_text(visit),
     ]
+
+
+def _spot_check_text(visit) -> str:
+    """The call's result once recorded. A check still to be made is not written: the file
+    goes to the KAM too, who must not learn which visits are picked (spot_check_shown)."""
+    check = getattr(visit, "spot_check", None)
+    if check is None or check.result == SpotResult.PENDING:
+        return ""
+    return str(check.get_result_display())

@@ -157,7 +157,7 @@ def month_visits_streamed(visitor: User, month: dt.date, chunk: int = 2000) -> I
     """month_visits a chunk at a time, in the same order, for an export of any length."""
     rows = (
         _month_visits(visitor, month)
-        .select_related("account", "plan_line")
+        .select_related("account", "plan_line", "spot_check")
         .order_by("visited_on", "time_in", "pk")
         .iterator(chunk_size=chunk)
     )
