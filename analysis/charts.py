@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kam.periods import month_label
 from visits.charts import LineChart, Series, line_chart
 
 TEN_THOUSAND = Decimal(10_000)
@@ -50,7 +51,7 @@ def sales_chart(
     inv = [float(v / TEN_THOUSAND) for v in invoiced]
     col = [float(v / TEN_THOUSAND) for v in collected]
     top = nice_ceiling(max(inv + col + [0.0]))
-    labels = [f"{m:%Y-%m}" if i % 3 == 0 else "" for i, m in enumerate(months)]
+    labels = [month_label(m) if i % 3 == 0 else "" for i, m in enumerate(months)]
     return line_chart(
         _("Invoiced and collected by month (10,000 yuan)"),
         labels,

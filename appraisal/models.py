@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kam.money import MONEY
+from kam.periods import quarter_label, year_label
 
 
 class Dimension(models.IntegerChoices):
@@ -168,8 +169,8 @@ class Period(models.Model):
     @property
     def label(self) -> str:
         if self.kind == PeriodKind.YEAR:
-            return _("%(year)d annual") % {"year": self.year}
-        return _("%(year)d Q%(quarter)d") % {"year": self.year, "quarter": self.quarter}
+            return year_label(self.year)
+        return quarter_label(self.year, self.quarter)
 
     @property
     def param(self) -> str:

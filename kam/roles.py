@@ -138,6 +138,12 @@ def can_review_record(user: User, kam: User) -> bool:
     return user.is_active and manages(user, kam)
 
 
+def can_return_record(user: User, kam: User) -> bool:
+    """A submitted record goes back to its KAM from those it was submitted to (§14.2): her
+    sales manager or the sales VP."""
+    return user.is_active and (manages(user, kam) or user.role == Role.SALES_VP)
+
+
 def can_spot_check(user: User) -> bool:
     return user.is_active and user.role == Role.SALES_MANAGER
 

@@ -134,6 +134,7 @@ class VisitsConfig(AppConfig):
                 "plan_returned": _("Visit plans returned"),
                 "record_submitted": _("Visit records submitted"),
                 "record_reviewed": _("Visit records reviewed"),
+                "record_returned": _("Visit records returned"),
             }
         )
         # Open plans follow the accounts the accounts' own step has just moved.

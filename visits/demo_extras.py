@@ -8,10 +8,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Contact, TimelineEntry
 from kam.models import Notification
+from kam.periods import month_label
 from visits.demo_executives import at, met
 from visits.models import (
     ExecutiveSchedule,
@@ -117,14 +118,15 @@ def notifications(world: World, schedule: ExecutiveSchedule) -> None:
     notes = []
     for plan in waiting:
         n = plan.transitions.count()
-        month = f"{plan.month:%Y-%m}"
+        with translation.override("zh-hans"):
+            month = month_label(plan.month)
         if plan.status == PlanStatus.SUBMITTED:
             notes.append(
                 Notification(
                     recipient=vp,
                     kind="plan_submitted",
                     key=f"plan_submitted:{plan.pk}:{n}",
-                    title=f"{plan.kam}提交了{month}月拜访计划",
+                    title=f"{plan.kam}提交了{month}的月拜访计划表",
                     url=reverse("visits:plan_detail", args=[plan.pk]),
                 )
             )

@@ -20,8 +20,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from kam.exporting import XLSX, Progress, Sheet, new_workbook, report_every
+from kam.periods import month_label
 from visits.models import PlanLine, VisitPlan, VisitRecord
 from visits.models.choices import Purpose
+from visits.models.records import SpotResult
 from visits.selectors import records as record_selectors
 
 THIN = Side(style="thin", color="808080")
@@ -47,7 +49,7 @@ def purposes_text(codes: Iterable[str]) -> str:
 
 
 def month_text(month) -> str:
-    return _("%(year)d-%(month)02d") % {"year": month.year, "month": month.month}
+    return month_label(month)
 
 
 def _form(wb: Workbook, title: str, columns: Sequence[tuple[str, int]], facts) -> Sheet:
@@ -182,6 +184,7 @@ RECORD_COLUMNS = (
     (gettext_noop("Next steps"), 24),
     (gettext_noop("Planned"), 16),
     (gettext_noop("Itinerary changes"), 26),
+    (gettext_noop("Spot check"), 14),
 )
 
 
@@ -261,4 +264,14 @@ def _visit_cells(number: int, visit) -> list:
         visit.next_steps,
         planned,
         _changes_text(visit.change_list),
+        _spot_check_text(visit),
     ]
+
+
+def _spot_check_text(visit) -> str:
+    """The call's result once recorded. A check still to be made is not written: the file
+    goes to the KAM too, who must not learn which visits are picked (spot_check_shown)."""
+    check = getattr(visit, "spot_check", None)
+    if check is None or check.result == SpotResult.PENDING:
+        return ""
+    return str(check.get_result_display())

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import KeyAccount
 from accounts.models.archive import Status
 from kam.models import Notification, User
+from kam.periods import month_label
 from kam.roles import Role
 from kam.services import notify_many
 from visits import rules
@@ -149,7 +150,7 @@ def visits_overdue(today: dt.date) -> int:
                 "%(n)d of your accounts missed required visits in %(month)s",
                 counts["accounts"],
             )
-            % {"n": counts["accounts"], "month": f"{month:%Y-%m}"},
+            % {"n": counts["accounts"], "month": month_label(month)},
             body=_by_role(counts),
             url=_compliance_url(kam, month),
         )
@@ -195,7 +196,7 @@ def plan_due(today: dt.date) -> int:
             recipient_id=kam,
             kind="plan_due",
             key=f"plan_due:{month:%Y-%m}:{stage}",
-            title=title % {"month": f"{month:%Y-%m}", "date": due.isoformat()},
+            title=title % {"month": month_label(month), "date": due.isoformat()},
             url=reverse("visits:plan_detail", args=[draft]) if draft else reverse("visits:plans"),
         )
         for kam, draft in kams
@@ -233,7 +234,7 @@ def record_due(today: dt.date) -> int:
             recipient_id=kam,
             kind="record_due",
             key=f"record_due:{month:%Y-%m}:{stage}",
-            title=title % {"month": f"{month:%Y-%m}", "date": due.isoformat()},
+            title=title % {"month": month_label(month), "date": due.isoformat()},
             url=url,
         )
         for kam in kams

@@ -19,6 +19,7 @@ urlpatterns = [
     path("records/submit/", records.record_submit, name="record_submit"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),
     path("records/<int:pk>/review/", records.record_review, name="record_review"),
+    path("records/<int:pk>/return/", records.record_return, name="record_return"),
     path("records/<int:pk>/export/", records.record_export, name="record_export"),
     path("new/", records.visit_new, name="visit_new"),
     path("<int:pk>/", records.visit_detail, name="visit_detail"),

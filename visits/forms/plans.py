@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact, KeyAccount
 from accounts.models.archive import Tier
+from kam.periods import month_label
 from visits.forms.widgets import (
     DirectDateInput,
     DirectHiddenInput,
@@ -147,7 +148,7 @@ class PlanLineForm(forms.Form):
         day = self.cleaned_data["planned_on"]
         if not self.month <= day <= month_end(self.month):
             raise forms.ValidationError(
-                _("Choose a day in %(month)s."), params={"month": f"{self.month:%Y-%m}"}
+                _("Choose a day in %(month)s."), params={"month": month_label(self.month)}
             )
         return day
 

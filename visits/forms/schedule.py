@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.archive import Tier
 from kam.models import User
+from kam.periods import month_label
 from visits.selectors.schedule import SCHEDULED_TIERS, ScheduleFilter, schedule_visitors
 
 
@@ -19,9 +19,7 @@ class VisitorChoiceField(forms.ModelChoiceField):
 
 
 def month_choices(year: int, first: int = 1) -> list[tuple[int, str]]:
-    return [
-        (m, formats.date_format(dt.date(year, m, 1), "YEAR_MONTH_FORMAT")) for m in range(first, 13)
-    ]
+    return [(m, month_label(dt.date(year, m, 1))) for m in range(first, 13)]
 
 
 class ScheduleFilterForm(forms.Form):

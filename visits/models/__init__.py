@@ -4,7 +4,7 @@ from visits.models.plans import (
     PlanTransition,
     VisitPlan,
 )
-from visits.models.records import SpotCheck, Visit, VisitRecord
+from visits.models.records import RecordTransition, SpotCheck, Visit, VisitRecord
 from visits.models.rules import FrequencyRule
 from visits.models.schedule import ExecutiveSchedule, ScheduledVisit
 from visits.models.tally import AccountTally, OwnerTally, TallyDirty, TallyState
@@ -17,6 +17,7 @@ __all__ = [
     "OwnerTally",
     "PlanLine",
     "PlanTransition",
+    "RecordTransition",
     "ScheduledVisit",
     "SpotCheck",
     "TallyDirty",

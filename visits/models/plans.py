@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Contact, KeyAccount
+from kam.periods import month_label
 
 
 class PlanStatus(models.TextChoices):
@@ -58,7 +59,7 @@ class VisitPlan(models.Model):
         indexes = [models.Index(fields=["month", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.kam} {self.month:%Y-%m}"
+        return f"{self.kam} {month_label(self.month)}"
 
     @property
     def is_editable(self) -> bool:
@@ -110,6 +111,15 @@ class PlanLine(models.Model):
         verbose_name_plural = _("plan lines")
         ordering = ["planned_on", "pk"]
         indexes = [models.Index(fields=["account", "planned_on"])]
+        constraints = [
+            # One visit to an account a day is what a plan can mean; lines taken out are kept
+            # (no hard deletes) and do not count.
+            models.UniqueConstraint(
+                fields=["plan", "account", "planned_on"],
+                condition=Q(is_cancelled=False),
+                name="plan_line_one_live_per_account_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} {self.planned_on}"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Contact, KeyAccount
+from kam.periods import month_label
 from visits.models.choices import VisitKind
 from visits.models.plans import PlanLine
 
@@ -14,6 +15,9 @@ from visits.models.plans import PlanLine
 class RecordStatus(models.TextChoices):
     OPEN = "open", _("Open")
     SUBMITTED = "submitted", _("Submitted")
+    # The sales manager or the sales VP sent it back with a comment: the KAM revises and
+    # submits again.
+    RETURNED = "returned", _("Returned for revision")
     REVIEWED = "reviewed", _("Reviewed")
 
 
@@ -42,6 +46,8 @@ class VisitRecord(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # The latest return's comment, what the KAM acts on; every return is kept as a transition.
+    comment = models.TextField(_("return comment"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -54,7 +60,30 @@ class VisitRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kam} {self.month:%Y-%m}"
+        return f"{self.kam} {month_label(self.month)}"
+
+    @property
+    def is_open(self) -> bool:
+        """Her visits of the month may change: not yet submitted, or returned to her."""
+        return self.status in {RecordStatus.OPEN, RecordStatus.RETURNED}
+
+
+class RecordTransition(models.Model):
+    """Every state change of a month's record once submitted: submitted, returned (with the
+    comment), resubmitted. The record's history page and the KAM read them."""
+
+    record = models.ForeignKey(VisitRecord, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=RecordStatus.choices)
+    to_status = models.CharField(max_length=20, choices=RecordStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.from_status} → {self.to_status}"
 
 
 class Visit(models.Model):

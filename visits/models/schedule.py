@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import KeyAccount
+from kam.periods import month_label
 from kam.roles import Role
 
 
@@ -91,7 +92,7 @@ class ScheduledVisit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.visitor} → {self.account} {self.month:%Y-%m}"
+        return f"{self.visitor} → {self.account} {month_label(self.month)}"
 
     @property
     def role_label(self) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import Contact, KeyAccount
 from accounts.models.archive import Status, Tier
 from kam.models import User
+from kam.periods import period_label
 from kam.roles import COMPANY_WIDE, Role
 from visits import rules
 from visits.models import ItineraryChange, PlanLine, PlanTransition, Visit, VisitPlan
@@ -125,7 +126,10 @@ class AccountNeed:
     done: int = 0
     planned: int = 0
     applies: bool = True
+    # The other rules still open this month: `own_notes` are the KAM's own (the year-end
+    # card), `notes` those of her sales manager and the executives (and their festival calls).
     notes: list[str] = field(default_factory=list)
+    own_notes: list[str] = field(default_factory=list)
 
     @property
     def is_gap(self) -> bool:
@@ -152,7 +156,7 @@ def need_note(need: rules.Need) -> str:
     when = (
         f"{FESTIVAL_NAMES.get(window.festival, window.festival)} {window.end:%m-%d}"
         if window.festival
-        else window.key
+        else period_label(window.period, window.start)
     )
     text = gettext("%(who)s, %(when)s: %(done)d of %(required)d done") % {
         "who": who,
@@ -176,7 +180,10 @@ def _kam_need(account: KeyAccount, needs: list[rules.Need], planned: int) -> Acc
     top = own.rule.max_count
     # The rules still open this month besides the KAM's own visits: the manager's and the
     # executives' visits she arranges (安排上级领导的拜访), the year-end card, festival calls.
-    notes = [need_note(n) for n in needs if n is not own and n.applies and not n.met]
+    # Hers come first on the page; the others' are kept apart, folded, below.
+    open_ = [n for n in needs if n is not own and n.applies and not n.met]
+    notes = [need_note(n) for n in open_ if n.rule.visitor_role != rules.KAM]
+    own_notes = [need_note(n) for n in open_ if n.rule.visitor_role == rules.KAM]
     return AccountNeed(
         account=account,
         min_count=owed,
@@ -185,6 +192,7 @@ def _kam_need(account: KeyAccount, needs: list[rules.Need], planned: int) -> Acc
         planned=planned,
         applies=own.applies,
         notes=notes,
+        own_notes=own_notes,
     )
 
 

@@ -17,7 +17,14 @@ from accounts.models import KeyAccount
 from accounts.selectors import accounts_visible_to
 from kam.models import User
 from kam.roles import COMPANY_WIDE, Role
-from visits.models import ItineraryChange, PlanLine, Visit, VisitPlan, VisitRecord
+from visits.models import (
+    ItineraryChange,
+    PlanLine,
+    RecordTransition,
+    Visit,
+    VisitPlan,
+    VisitRecord,
+)
 from visits.models.plans import LineReview
 from visits.months import month_end
 from visits.selectors.documents import monthly_list, row_count
@@ -87,6 +94,10 @@ def records_visible_to(user: User) -> QuerySet[VisitRecord]:
     return qs.none()
 
 
+def record_transitions(record: VisitRecord) -> QuerySet[RecordTransition]:
+    return record.transitions.select_related("by")
+
+
 def record_for_user(user: User, pk: int) -> VisitRecord:
     record = records_visible_to(user).filter(pk=pk).first()
     if record is None:
@@ -94,7 +105,7 @@ def record_for_user(user: User, pk: int) -> VisitRecord:
     return record
 
 
-RECORD_FILTER_STATUSES = ("open", "submitted", "reviewed")
+RECORD_FILTER_STATUSES = ("open", "submitted", "returned", "reviewed")
 
 
 def records_list(user: User, *, month: dt.date | None, status: str, team: int | None):
@@ -146,7 +157,7 @@ def month_visits_streamed(visitor: User, month: dt.date, chunk: int = 2000) -> I
     """month_visits a chunk at a time, in the same order, for an export of any length."""
     rows = (
         _month_visits(visitor, month)
-        .select_related("account", "plan_line")
+        .select_related("account", "plan_line", "spot_check")
         .order_by("visited_on", "time_in", "pk")
         .iterator(chunk_size=chunk)
     )

@@ -9,10 +9,12 @@ import random
 
 from django.db.models import QuerySet
 
+from kam import roles
 from kam.models import User
 from kam.roles import COMPANY_WIDE, Role
 from visits.models import SpotCheck, Visit
 from visits.models.choices import VisitKind
+from visits.models.records import SpotResult
 from visits.months import month_end
 
 SAMPLE_SHARE = 0.10
@@ -41,6 +43,19 @@ def spot_check_sample(manager: User, month: dt.date) -> list[int]:
     ids = sorted(spot_check_population(manager, month).values_list("pk", flat=True))
     rng = random.Random(f"spot-check:{manager.pk}:{month:%Y-%m}")
     return sorted(rng.sample(ids, sample_size(len(ids))))
+
+
+def spot_check_shown(user: User, visit: Visit) -> SpotCheck | None:
+    """The visit's spot check as this user may know of it. Until the call is recorded only
+    those who make or oversee the checks know which visits are picked: a KAM who knew could
+    warn the customer, and the check would prove nothing. Once recorded, the result is a fact
+    about the visit that its readers see."""
+    check = getattr(visit, "spot_check", None)  # no check: RelatedObjectDoesNotExist
+    if check is None:
+        return None
+    if check.result != SpotResult.PENDING or roles.can_see_spot_checks(user):
+        return check
+    return None
 
 
 def spot_checks_visible_to(user: User) -> QuerySet[SpotCheck]:

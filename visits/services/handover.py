@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import HandOver, HandOverItem
 from kam.models import User
+from kam.periods import month_label
 from kam.services import notify
 from visits.models import PlanLine, PlanTransition, Visit, VisitPlan
 from visits.models.plans import PlanStatus
@@ -97,7 +98,7 @@ def _reopen(plan: VisitPlan, by: User, leaver: User, count: int) -> None:
         kind="plan_returned",
         key=f"plan_handover:{plan.pk}:{plan.transitions.count()}",
         title=_("Your visit plan for %(month)s has new lines from a hand-over")
-        % {"month": f"{plan.month:%Y-%m}"},
+        % {"month": month_label(plan.month)},
         body=comment,
         url=plan_url(plan),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps
 from kam import roles
 from kam.models import User
+from kam.periods import month_label
 from kam.services import notify
 from visits.models import PlanLine, PlanTransition, VisitPlan
 from visits.models.choices import Purpose
@@ -82,8 +83,13 @@ def _check_line(plan: VisitPlan, row: LineInput, allowed: set[int]) -> None:
         raise ValidationError(_("Choose one of your active key accounts."))
     if row.planned_on is None or not plan.month <= row.planned_on <= month_end(plan.month):
         raise ValidationError(
-            _("%(account)s: the planned date must fall in %(month)s.")
-            % {"account": row.account.name, "month": f"{plan.month:%Y-%m}"}
+            _("%(account)s: the planned date must fall in %(month)s (%(first)s – %(last)s).")
+            % {
+                "account": row.account.name,
+                "month": month_label(plan.month),
+                "first": plan.month.isoformat(),
+                "last": month_end(plan.month).isoformat(),
+            }
         )
     if row.contact is not None and row.contact.account_id != row.account.pk:
         raise ValidationError(
@@ -107,10 +113,50 @@ def plan_lines_save(*, plan: VisitPlan, by: User, rows: Sequence[LineInput]) -> 
     taken out are kept, marked removed: a plan's history shows what was once in it."""
     plan = _locked_editable(plan, by)
     existing = {line.pk: line for line in plan.lines.filter(is_cancelled=False)}
+    _check_no_doubles(existing, rows)
     allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
+    try:
+        # Lines saved one by one may cross a moment where two hold the same day (two lines of
+        # one account swapping days); the plan as saved has none, checked above.
+        with transaction.atomic():
+            return _apply_rows(plan, by, existing, allowed, rows)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _(
+                "Two lines of one account cannot swap days in one save: "
+                "move one, save, then the other."
+            )
+        ) from exc
+
+
+def _check_no_doubles(existing: dict[int, PlanLine], rows: Sequence[LineInput]) -> None:
+    """The plan as it will stand must not visit an account twice on one day."""
+    final = {pk: (line.account_id, line.planned_on) for pk, line in existing.items()}
+    new = []
+    for row in rows:
+        key = (row.account.pk if row.account else None, row.planned_on)
+        if row.delete:
+            final.pop(row.id, None)
+        elif row.id:
+            final[row.id] = key
+        else:
+            new.append(key)
+    seen: set = set()
+    for account_id, day in [*final.values(), *new]:
+        if account_id is not None and (account_id, day) in seen:
+            name = KeyAccount.objects.filter(pk=account_id).values_list("name", flat=True).first()
+            raise ValidationError(
+                _("%(account)s is planned twice on %(date)s: one visit a day is enough.")
+                % {"account": name, "date": day.isoformat()}
+            )
+        seen.add((account_id, day))
+
+
+def _apply_rows(plan, by, existing, allowed, rows: Sequence[LineInput]) -> int:
     changed = 0
     touched: set[int] = set()  # accounts whose lines changed, before and after
-    for row in rows:
+    # Lines taken out go first, so that a new line may take the day a removed one leaves.
+    for row in sorted(rows, key=lambda r: not r.delete):
         line = existing.get(row.id) if row.id else PlanLine(plan=plan)
         if line is None:
             raise ValidationError(_("A line of this plan has changed meanwhile; reload the page."))
@@ -152,15 +198,29 @@ def _same_day_in(month: dt.date, day: dt.date) -> dt.date:
     return min(month.replace(day=1) + dt.timedelta(days=day.day - 1), month_end(month))
 
 
+COPY_ADD, COPY_REPLACE = "add", "replace"
+
+
 @transaction.atomic
-def plan_copy_previous(*, plan: VisitPlan, by: User) -> int:
+def plan_copy_previous(*, plan: VisitPlan, by: User, mode: str = COPY_ADD) -> int:
     """Copy last month's lines on the same day of the month (the last day when the month is
-    shorter), for accounts the KAM still serves; lines already in the plan are not doubled."""
+    shorter), for accounts the KAM still serves. `add` keeps the plan's lines and adds last
+    month's beside them; `replace` takes the plan's lines out first (kept, marked removed).
+    Either way an account is never planned twice on one day: a copy run twice adds nothing."""
+    if mode not in (COPY_ADD, COPY_REPLACE):
+        raise ValidationError(_("Choose whether to add to the plan's lines or replace them."))
     plan = _locked_editable(plan, by)
     source = VisitPlan.objects.filter(kam=plan.kam, month=add_months(plan.month, -1)).first()
     if source is None:
         raise ValidationError(_("There is no plan for last month to copy."))
     allowed = set(plannable_accounts(plan.kam).values_list("pk", flat=True))
+    removed = set()
+    if mode == COPY_REPLACE:
+        for line in plan.lines.filter(is_cancelled=False):
+            line.is_cancelled = True
+            line._history_user = by
+            line.save(update_fields=["is_cancelled"])
+            removed.add(line.account_id)
     present = set(plan.lines.filter(is_cancelled=False).values_list("account_id", "planned_on"))
     copied, added = 0, set()
     for old in source.lines.filter(is_cancelled=False, account_id__in=allowed).select_related(
@@ -184,7 +244,7 @@ def plan_copy_previous(*, plan: VisitPlan, by: User) -> int:
         present.add((old.account_id, day))
         copied += 1
         added.add(old.account_id)
-    mark_changed(account_ids=added)
+    mark_changed(account_ids=added | removed)
     return copied
 
 
@@ -216,7 +276,7 @@ def plan_submit(*, plan: VisitPlan, by: User) -> VisitPlan:
         # Its lines count from the first submission on; later ones change nothing counted.
         mark_changed(account_ids=plan.lines.values_list("account_id", flat=True))
     plan.save()
-    month = f"{plan.month:%Y-%m}"
+    month = month_label(plan.month)
     notify(
         recipients=sales_vps(),
         kind="plan_submitted",
@@ -250,7 +310,7 @@ def plan_approve(*, plan: VisitPlan, by: User, comment: str = "") -> VisitPlan:
         recipients=[plan.kam],
         kind="plan_approved",
         key=f"plan_approved:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s is approved") % {"month": f"{plan.month:%Y-%m}"},
+        title=_("Your visit plan for %(month)s is approved") % {"month": month_label(plan.month)},
         body=comment.strip(),
         url=plan_url(plan),
     )
@@ -270,7 +330,7 @@ def plan_return(*, plan: VisitPlan, by: User, comment: str) -> VisitPlan:
         kind="plan_returned",
         key=f"plan_returned:{plan.pk}:{plan.transitions.count()}",
         title=_("Your visit plan for %(month)s was returned for revision")
-        % {"month": f"{plan.month:%Y-%m}"},
+        % {"month": month_label(plan.month)},
         body=comment.strip(),
         url=plan_url(plan),
     )

@@ -18,10 +18,11 @@ from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps, timeline_add
 from kam import roles
 from kam.models import User
+from kam.periods import month_label
 from kam.roles import Role
 from kam.services import notify
 from visits import rules
-from visits.models import ItineraryChange, PlanLine, Visit, VisitRecord
+from visits.models import ItineraryChange, PlanLine, RecordTransition, Visit, VisitRecord
 from visits.models.choices import Purpose, VisitKind
 from visits.models.plans import LineReview
 from visits.models.records import RecordStatus
@@ -73,10 +74,10 @@ def _open_record(visitor: User, day: dt.date) -> VisitRecord | None:
     if visitor.role != Role.KAM:
         return None
     record = VisitRecord.objects.select_for_update().get(pk=_record_for(visitor, month_of(day)).pk)
-    if record.status != RecordStatus.OPEN:
+    if not record.is_open:
         raise ValidationError(
             _("Your record for %(month)s has been submitted: it can no longer change.")
-            % {"month": f"{record.month:%Y-%m}"}
+            % {"month": month_label(record.month)}
         )
     return record
 
@@ -114,6 +115,13 @@ def _check_line(by: User, data: VisitInput, current: Visit | None) -> None:
         raise ValidationError(
             {"change_reason": _("The visit was planned for another day: say why it changed.")}
         )
+
+
+def record_transition(*, record: VisitRecord, to: str, by: User, comment: str = "") -> None:
+    """Keep a state change of the record (the caller saves the record itself)."""
+    RecordTransition.objects.create(
+        record=record, from_status=record.status, to_status=to, by=by, comment=comment
+    )
 
 
 def _manager_of(kam: User) -> User | None:
@@ -263,19 +271,29 @@ def record_submit(*, kam: User, month: dt.date, by: User) -> VisitRecord:
     if today < month_end(month):
         raise ValidationError(_("A month's record is submitted once the month is over."))
     record = VisitRecord.objects.select_for_update().get(pk=_record_for(kam, month).pk)
-    if record.status != RecordStatus.OPEN:
+    if not record.is_open:
         raise ValidationError(_("This record has already been submitted."))
+    # A record returned and submitted again keeps its first submission: it was on time or not.
+    resubmitted = record.status == RecordStatus.RETURNED
+    record_transition(record=record, to=RecordStatus.SUBMITTED, by=by)
+    if not resubmitted:
+        record.submitted_at = timezone.now()
+        record.is_late = today > record.due_on
     record.status = RecordStatus.SUBMITTED
-    record.submitted_at = timezone.now()
-    record.is_late = today > record.due_on
     record._history_user = by
     record.save()
     notify(
         recipients=[_manager_of(kam), *sales_vps()],
         kind="record_submitted",
-        key=f"record_submitted:{record.pk}",
-        title=_("%(kam)s submitted the visit record for %(month)s")
-        % {"kam": kam, "month": f"{month:%Y-%m}"},
+        key=f"record_submitted:{record.pk}:{record.transitions.count()}"
+        if resubmitted
+        else f"record_submitted:{record.pk}",
+        title=(
+            _("%(kam)s resubmitted the visit record for %(month)s")
+            if resubmitted
+            else _("%(kam)s submitted the visit record for %(month)s")
+        )
+        % {"kam": kam, "month": month_label(month)},
         body=_("Late: due on %(due)s.") % {"due": record.due_on.isoformat()}
         if record.is_late
         else "",
@@ -297,7 +315,7 @@ def record_review(
     )
     if not roles.can_review_record(by, record.kam):
         raise PermissionDenied
-    if record.status == RecordStatus.OPEN:
+    if record.is_open:
         raise ValidationError(_("The record has not been submitted yet."))
     lines = list(record_lines(record.kam, record.month))
     decided = {LineReview.AS_PLANNED, LineReview.RESCHEDULED, LineReview.MISSED}
@@ -322,7 +340,7 @@ def record_review(
         kind="record_reviewed",
         key=f"record_reviewed:{record.pk}:{record.reviewed_at:%Y%m%d%H%M%S}",
         title=_("%(manager)s reviewed your visit record for %(month)s")
-        % {"manager": by, "month": f"{record.month:%Y-%m}"},
+        % {"manager": by, "month": month_label(record.month)},
         url=reverse("visits:record_detail", args=[record.pk]),
     )
     return record

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from accounts.models import KeyAccount
 from kam import roles
 from kam.models import User
+from kam.periods import month_label
 from kam.roles import SCHEDULED_VISITORS, Role
 from kam.services import notify
 from visits.models import ExecutiveSchedule, FrequencyRule, ScheduledVisit
@@ -158,7 +159,7 @@ def _check_slot(
     if clash.exclude(pk=exclude).exists():
         raise ValidationError(
             _("%(visitor)s already visits %(account)s in %(month)s.")
-            % {"visitor": visitor, "account": account, "month": f"{month:%Y-%m}"}
+            % {"visitor": visitor, "account": account, "month": month_label(month)}
         )
 
 

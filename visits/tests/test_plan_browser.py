@@ -83,8 +83,14 @@ def sign_out_and_in(page, live_server, username):
     login(page, live_server, username, PASSWORD)
 
 
+def accept_confirmations(page) -> None:
+    """Submitting and approving ask first (static/js/confirm.js); these journeys agree."""
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
 def test_kam_plans_vp_returns_kam_fixes_vp_approves(browser_page, live_server, people):
     page = browser_page
+    accept_confirmations(page)
     accounts = people["accounts"]
     hengda, huarun, zisha, dongfang = accounts.values()
 
@@ -187,6 +193,7 @@ def test_kam_records_the_month_manager_reviews_and_spot_checks(
     from visits.tests.plan_fixtures import make_plan
 
     page = browser_page
+    accept_confirmations(page)
     team = TeamFactory(
         name="华东组",
         manager=UserFactory(username="wangjl", name="王经理", role=Role.SALES_MANAGER),

@@ -72,6 +72,7 @@ MATRIX: dict[str, tuple] = {
     "visits:record_submit":     (MYR, MYR, 403, 403, 403, 403, 403, 403, 403, LOG),
     "visits:record_detail":     (200, 404, 200, 404, 200, 200, 200, 404, 404, LOG),
     "visits:record_review":     (403, 404, REC, 404, 403, 403, 403, 404, 404, LOG),
+    "visits:record_return":     (403, 404, REC, 404, REC, 403, 403, 404, 404, LOG),
     "visits:record_export":     (EXP, 404, EXP, 404, EXP, EXP, EXP, 404, 404, LOG),
     "visits:visit_new":         (200, 404, 200, 404, 200, 200, 403, 200, 403, LOG),
     "visits:visit_detail":      (200, 404, 200, 404, 200, 200, 200, 404, 404, LOG),
@@ -112,6 +113,7 @@ class World:
             "visits:itinerary_change": [self.line.pk],
             "visits:record_detail": [self.record.pk],
             "visits:record_review": [self.record.pk],
+            "visits:record_return": [self.record.pk],
             "visits:record_export": [self.record.pk],
             "visits:visit_detail": [self.visit.pk],
             "visits:visit_edit": [self.visit.pk],
@@ -128,6 +130,7 @@ class World:
                 f"review_{line.pk}": "missed" for line in self.submitted.lines.all()
             },
             "visits:visit_withdraw": {},
+            "visits:record_return": {"comment": "请补充拜访结果。"},
             "visits:record_export": {},
             "visits:spot_checks_start": {"month": "2026-06"},
             "visits:spot_check_record": {
@@ -249,6 +252,8 @@ def _check_effects(world: World, name: str, member: str, status: int) -> None:
     assert record.status == (
         RecordStatus.REVIEWED
         if name == "visits:record_review" and acted
+        else RecordStatus.RETURNED
+        if name == "visits:record_return" and acted
         else RecordStatus.SUBMITTED
     )
     visit = Visit.objects.get(pk=world.visit.pk)

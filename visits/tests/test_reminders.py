@@ -121,7 +121,7 @@ def test_visits_overdue_on_the_first_for_last_months_misses(office, today, fires
         note = Notification.objects.get()
         assert (note.recipient, note.key) == (office.owner, "visits_overdue:2026-05")
         # the third account had no visit in May
-        assert note.title == "1 of your accounts missed a required visit in 2026-05"
+        assert note.title == "1 of your accounts missed a required visit in May 2026"
         assert note.url.endswith("?p=2026-05")
         assert visits_overdue(today) == 0
 

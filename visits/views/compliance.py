@@ -14,11 +14,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.selectors import accounts_visible_to
-from kam import roles
+from kam import periods, roles
 from kam.models import Team, User
 from kam.roles import Role
 from visits import compliance as c
@@ -43,12 +42,7 @@ class Row:
 
 
 def period_label(period: c.Period) -> str:
-    if period.kind == "month":
-        return date_format(period.start, "YEAR_MONTH_FORMAT")
-    if period.kind == "quarter":
-        quarter = (period.start.month + 2) // 3
-        return _("Q%(quarter)d %(year)d") % {"quarter": quarter, "year": period.start.year}
-    return _("Year %(year)d") % {"year": period.start.year}
+    return periods.period_label(period.kind, period.start)
 
 
 def slot_labels() -> dict[str, str]:
@@ -69,8 +63,11 @@ def _url(name: str, period: c.Period, *args) -> str:
 
 
 def _trend_chart(points: list[c.TrendPoint], with_documents: bool):
+    # The year is said on the first point and on each January; the other points name the month.
     labels = [
-        f"{p.month:%Y-%m}" if i == 0 or p.month.month == 1 else f"{p.month:%m}"
+        periods.month_label(p.month)
+        if i == 0 or p.month.month == 1
+        else periods.month_name(p.month)
         for i, p in enumerate(points)
     ]
     series = [Series(_("Frequency rules met"), [p.rules_met for p in points])]

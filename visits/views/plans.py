@@ -133,6 +133,7 @@ def plan_detail(request, pk):
         "can_edit": can_edit,
         "needs": needs,
         "gaps": [n for n in needs if n.is_gap],
+        "others": [n for n in needs if n.notes],
         "transitions": list(selectors.plan_transitions(plan)),
         "previous": selectors.previous_plan(plan) if can_edit else None,
         "review_form": ReviewForm()
@@ -149,11 +150,23 @@ def plan_detail(request, pk):
 
 
 @login_required
-@require_POST
 def plan_copy(request, pk):
+    """Copying last month's plan is a step of its own: the KAM says whether last month's lines
+    go beside the plan's own or replace them. Without a choice (an older page) it adds, which
+    takes nothing out and never doubles a line."""
     plan = selectors.plan_for_owner(request.user, pk)
+    if request.method != "POST":
+        if not plan.is_editable:
+            return redirect("visits:plan_detail", pk=pk)
+        context = {
+            "plan": plan,
+            "previous": selectors.previous_plan(plan),
+            "current": plan.lines.filter(is_cancelled=False).count(),
+        }
+        return render(request, "visits/plan_copy.html", context)
+    mode = request.POST.get("mode") or services.COPY_ADD
     try:
-        copied = services.plan_copy_previous(plan=plan, by=request.user)
+        copied = services.plan_copy_previous(plan=plan, by=request.user, mode=mode)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:

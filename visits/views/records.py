@@ -25,6 +25,7 @@ from visits.models.records import RecordStatus
 from visits.months import add_months, month_end, month_of, parse_month, this_month
 from visits.selectors import records as selectors
 from visits.selectors.plans import plans_visible_to
+from visits.services import record_returns
 from visits.services import records as services
 
 
@@ -72,7 +73,7 @@ def _record_page(request, visitor, month, record):
     review_form = None
     if (
         record is not None
-        and record.status != RecordStatus.OPEN
+        and not record.is_open
         and roles.can_review_record(request.user, record.kam)
     ):
         review_form = RecordReviewForm(rows=data.rows)
@@ -89,8 +90,12 @@ def _record_page(request, visitor, month, record):
             "is_kam": roles.can_write_plan(visitor),
             "can_submit": is_own
             and roles.can_write_plan(request.user)
-            and (record is None or record.status == RecordStatus.OPEN)
+            and (record is None or record.is_open)
             and timezone.localdate() >= month_end(month),
+            "can_return": record is not None
+            and record.status == RecordStatus.SUBMITTED
+            and roles.can_return_record(request.user, record.kam),
+            "transitions": list(selectors.record_transitions(record)) if record else [],
             "due_on": record.due_on if record else services.record_due_on(month),
             "review_form": review_form,
             "prev_month": add_months(month, -1),
@@ -244,7 +249,7 @@ def visit_detail(request, pk):
     visit = selectors.visit_for_user(request.user, pk)
     editable = visit.visitor_id == request.user.pk and not visit.is_cancelled
     if editable and visit.record_id is not None:
-        editable = visit.record.status == RecordStatus.OPEN
+        editable = visit.record.is_open
     labels = dict(Purpose.choices)
     context = {
         "visit": visit,
@@ -348,3 +353,23 @@ def itinerary_change(request, pk):
             messages.success(request, _("The change has been reported to your sales manager."))
             return redirect("visits:plan_detail", pk=line.plan_id)
     return render(request, "visits/itinerary_change.html", {"form": form, "line": line})
+
+
+@login_required
+@require_POST
+def record_return(request, pk):
+    """The sales manager or the sales VP sends a submitted record back with a comment."""
+    record = selectors.record_for_user(request.user, pk)
+    if not roles.can_return_record(request.user, record.kam):
+        raise PermissionDenied
+    try:
+        record_returns.record_return(
+            record=record, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The record has been returned to %(kam)s.") % {"kam": record.kam}
+        )
+    return redirect("visits:record_detail", pk=pk)
