@@ -144,6 +144,12 @@ def can_return_record(user: User, kam: User) -> bool:
     return user.is_active and (manages(user, kam) or user.role == Role.SALES_VP)
 
 
+def can_check_in(user: User) -> bool:
+    """签到 / 签退 (SPEC §8): the KAM at her own customers. Her check-ins are read by whoever
+    reads the visit (visits_visible_to); only she checks in, out, and sets the location."""
+    return user.is_active and user.role == Role.KAM
+
+
 def can_spot_check(user: User) -> bool:
     return user.is_active and user.role == Role.SALES_MANAGER
 

@@ -141,6 +141,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Check-ins (签到): farther than this from the customer's location is flagged for the manager;
+# photos from the phone's camera are refused above the size and re-encoded to the side length.
+CHECKIN_MAX_DISTANCE_M = int(os.environ.get("CHECKIN_MAX_DISTANCE_M", "1000"))
+CHECKIN_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+CHECKIN_PHOTO_MAX_SIDE = 1600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STORAGES = {

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (each section below adds its paths)
 
-from visits.views import compliance, plans, records, schedule, spot_checks
+from visits.views import checkins, compliance, plans, records, schedule, spot_checks
 
 app_name = "visits"
 
@@ -25,6 +25,13 @@ urlpatterns = [
     path("<int:pk>/", records.visit_detail, name="visit_detail"),
     path("<int:pk>/edit/", records.visit_edit, name="visit_edit"),
     path("<int:pk>/withdraw/", records.visit_withdraw, name="visit_withdraw"),
+    # Check-in and check-out, 签到 / 签退 (visits/views/checkins.py)
+    path("checkin/", checkins.checkin_start, name="checkin"),
+    path("<int:pk>/checkin/", checkins.checkin_visit, name="checkin_visit"),
+    path("<int:pk>/checkout/", checkins.checkin_checkout, name="checkout"),
+    path("<int:pk>/checkin/photo/", checkins.checkin_photo_upload, name="checkin_photo_upload"),
+    path("<int:pk>/photo/", checkins.checkin_photo, name="checkin_photo"),
+    path("<int:pk>/checkin/location/", checkins.account_location_set, name="account_location_set"),
     path("spot-checks/", spot_checks.spot_check_list, name="spot_checks"),
     path("spot-checks/start/", spot_checks.spot_checks_start, name="spot_checks_start"),
     path("spot-checks/<int:pk>/", spot_checks.spot_check_record, name="spot_check_record"),

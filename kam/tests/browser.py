@@ -39,15 +39,14 @@ def chromium_browser():
         browser.close()
 
 
-@pytest.fixture
-def browser_page(chromium_browser, live_server) -> Iterator:
+def _open_page(chromium_browser, live_server, **options) -> Iterator:
     """A fresh page (own cookies) in Chinese, as our users see it. The test fails on an
     uncaught JavaScript error or a missing static file; a 403 or 404 page is not an error."""
     context = chromium_browser.new_context(
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
-        viewport={"width": 1366, "height": 900},
         base_url=live_server.url,
+        **{"viewport": {"width": 1366, "height": 900}, **options},
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -63,6 +62,42 @@ def browser_page(chromium_browser, live_server) -> Iterator:
     context.close()
     if errors:
         pytest.fail("Errors in the page:\n" + "\n".join(errors))
+
+
+@pytest.fixture
+def browser_page(chromium_browser, live_server) -> Iterator:
+    """A desktop page, 1366 × 900 (see _open_page)."""
+    yield from _open_page(chromium_browser, live_server)
+
+
+PHONE = {"width": 390, "height": 844}
+# Where the phone says it is, unless the test moves it (page.context.set_geolocation) or
+# takes the permission away (page.context.clear_permissions(): the page is then refused).
+PHONE_POSITION = {"latitude": 31.49117, "longitude": 120.31191, "accuracy": 20}
+
+
+@pytest.fixture
+def phone_page(chromium_browser, live_server) -> Iterator:
+    """A phone's page, 390 × 844 with touch, allowed to read its position."""
+    yield from _open_page(
+        chromium_browser,
+        live_server,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        geolocation=PHONE_POSITION,
+        permissions=["geolocation"],
+    )
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """Nothing on the page is wider than the screen (SPEC §8: the road pages at 390 px)."""
+    # A phone (is_mobile) widens its layout viewport to fit what overflows, and innerWidth
+    # with it: the width the context was opened with is the one that counts.
+    screen = page.viewport_size["width"]
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= min(inner, screen), f"{page.url} scrolls sideways: {scroll} > {screen} px"
 
 
 def login(page, live_server, username: str, password: str) -> None:

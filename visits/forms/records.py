@@ -53,6 +53,13 @@ class VisitForm(forms.Form):
             self.fields["plan_line"].widget = forms.HiddenInput()
             self.fields["change_reason"].widget = forms.HiddenInput()
 
+    def lock_checkin_fields(self) -> None:
+        """A checked-in visit's date and times are the server's, from the check-in and
+        check-out (签到 / 签退): shown, not editable."""
+        for name in ("visited_on", "time_in", "time_out"):
+            self.fields[name].disabled = True
+        self.fields["time_in"].help_text = _("Set by the check-in and check-out.")
+
     def clean(self):
         data = super().clean()
         time_in, time_out = data.get("time_in"), data.get("time_out")

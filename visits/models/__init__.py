@@ -1,3 +1,4 @@
+from visits.models.checkins import AccountLocation, CheckIn, LocationStatus
 from visits.models.plans import (
     ItineraryChange,
     PlanLine,
@@ -10,10 +11,13 @@ from visits.models.schedule import ExecutiveSchedule, ScheduledVisit
 from visits.models.tally import AccountTally, OwnerTally, TallyDirty, TallyState
 
 __all__ = [
+    "AccountLocation",
     "AccountTally",
+    "CheckIn",
     "ExecutiveSchedule",
     "FrequencyRule",
     "ItineraryChange",
+    "LocationStatus",
     "OwnerTally",
     "PlanLine",
     "PlanTransition",

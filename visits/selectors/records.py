@@ -64,7 +64,7 @@ def visits_visible_to(user: User) -> QuerySet[Visit]:
 def visit_for_user(user: User, pk: int) -> Visit:
     visit = (
         visits_visible_to(user)
-        .select_related("account__owner", "spot_check", "spot_check__called_contact")
+        .select_related("account__owner", "spot_check", "spot_check__called_contact", "checkin")
         .prefetch_related("contacts", _changes())
         .filter(pk=pk)
         .first()
@@ -147,7 +147,7 @@ def month_visits(visitor: User, month: dt.date) -> list[Visit]:
     which costs more than the query on a busy month."""
     visits = list(
         _month_visits(visitor, month)
-        .select_related("account", "plan_line", "spot_check")
+        .select_related("account", "plan_line", "spot_check", "checkin")
         .order_by("visited_on", "time_in", "pk")
     )
     return _with_contacts_and_changes(visits)

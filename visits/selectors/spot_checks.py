@@ -60,7 +60,7 @@ def spot_check_shown(user: User, visit: Visit) -> SpotCheck | None:
 
 def spot_checks_visible_to(user: User) -> QuerySet[SpotCheck]:
     qs = SpotCheck.objects.select_related(
-        "visit", "visit__account", "visit__visitor", "checker", "called_contact"
+        "visit", "visit__account", "visit__visitor", "visit__checkin", "checker", "called_contact"
     )
     if not (user.is_authenticated and user.is_active):
         return qs.none()

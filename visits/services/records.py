@@ -22,7 +22,14 @@ from kam.periods import month_label
 from kam.roles import Role
 from kam.services import notify
 from visits import rules
-from visits.models import ItineraryChange, PlanLine, RecordTransition, Visit, VisitRecord
+from visits.models import (
+    CheckIn,
+    ItineraryChange,
+    PlanLine,
+    RecordTransition,
+    Visit,
+    VisitRecord,
+)
 from visits.models.choices import Purpose, VisitKind
 from visits.models.plans import LineReview
 from visits.models.records import RecordStatus
@@ -226,6 +233,7 @@ def visit_update(*, visit: Visit, by: User, data: VisitInput) -> Visit:
         _open_record(by, visit.record.month)
     hours = _check_visit(by, data)
     _check_line(by, data, visit)
+    _keep_checkin_times(visit, data)
     record = _open_record(by, data.visited_on)  # the date may move it to another month
     # Both accounts' figures change when it moves to another (a plan line is its account's).
     mark_changed(account_ids=[visit.account_id, data.account.pk])
@@ -235,6 +243,38 @@ def visit_update(*, visit: Visit, by: User, data: VisitInput) -> Visit:
     visit.save()
     visit.contacts.set(data.contacts)
     _write_change(visit, by, data)
+    return visit
+
+
+def _keep_checkin_times(visit: Visit, data: VisitInput) -> None:
+    """A checked-in visit's times are the server's, from the check-in and check-out (签到 /
+    签退): the visit form may not move them, or the check-in would prove nothing."""
+    if not CheckIn.objects.filter(visit=visit).exists():
+        return
+    if (data.time_in, data.time_out) != (visit.time_in, visit.time_out):
+        raise ValidationError(
+            {"time_in": _("The times come from the check-in and check-out: they cannot change.")}
+        )
+    if data.visited_on != visit.visited_on:
+        raise ValidationError(
+            {"visited_on": _("The date comes from the check-in: it cannot change.")}
+        )
+
+
+@transaction.atomic
+def visit_set_times(*, visit: Visit, by: User, time_in: dt.time, time_out: dt.time) -> Visit:
+    """The time in and out of a visit, and so its hours stayed, as a check-out sets them."""
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("record").get(pk=visit.pk)
+    if visit.visitor_id != by.pk or visit.is_cancelled:
+        raise PermissionDenied
+    if visit.record_id is not None:
+        _open_record(by, visit.record.month)
+    if time_out <= time_in:
+        raise ValidationError({"time_out": _("The time out must be after the time in.")})
+    visit.time_in, visit.time_out = time_in, time_out
+    visit.hours = hours_between(time_in, time_out)
+    visit._history_user = by
+    visit.save(update_fields=["time_in", "time_out", "hours"])
     return visit
 
 

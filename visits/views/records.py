@@ -24,6 +24,7 @@ from visits.models.choices import Purpose
 from visits.models.records import RecordStatus
 from visits.months import add_months, month_end, month_of, parse_month, this_month
 from visits.selectors import records as selectors
+from visits.selectors.checkins import checkin_of
 from visits.selectors.plans import plans_visible_to
 from visits.services import record_returns
 from visits.services import records as services
@@ -87,6 +88,7 @@ def _record_page(request, visitor, month, record):
             "visitor": visitor,
             "month": month,
             "is_own": is_own,
+            "can_check_in": is_own and roles.can_check_in(request.user),
             "is_kam": roles.can_write_plan(visitor),
             "can_submit": is_own
             and roles.can_write_plan(request.user)
@@ -212,7 +214,11 @@ def _pick_account(request):
     return render(
         request,
         "visits/visit_pick.html",
-        {"accounts": accounts.order_by("name")[:50], "q": query},
+        {
+            "accounts": accounts.order_by("name")[:50],
+            "q": query,
+            "can_check_in": roles.can_check_in(request.user),
+        },
     )
 
 
@@ -244,6 +250,18 @@ def visit_new(request):
     )
 
 
+def _may_check_in(user, visit: Visit) -> bool:
+    """Her own visit of today, at her own account, as a plan line of today or unplanned: the
+    check-in page attaches to it (visits/services/checkins.py)."""
+    line = visit.plan_line
+    return (
+        roles.can_check_in(user)
+        and visit.account.owner_id == user.pk
+        and visit.visited_on == timezone.localdate()
+        and (line is None or line.planned_on == visit.visited_on)
+    )
+
+
 @login_required
 def visit_detail(request, pk):
     visit = selectors.visit_for_user(request.user, pk)
@@ -251,9 +269,13 @@ def visit_detail(request, pk):
     if editable and visit.record_id is not None:
         editable = visit.record.is_open
     labels = dict(Purpose.choices)
+    checkin = checkin_of(visit)
     context = {
         "visit": visit,
         "editable": editable,
+        "checkin": checkin,
+        "is_visitor": visit.visitor_id == request.user.pk,
+        "can_check_in": checkin is None and editable and _may_check_in(request.user, visit),
         "purpose_names": [labels.get(p, p) for p in visit.purposes],
         "visitor_role": dict(Role.choices).get(visit.visitor_role, visit.visitor_role),
     }
@@ -277,6 +299,8 @@ def visit_edit(request, pk):
         "plan_line": str(visit.plan_line_id or ""),
     }
     form = _visit_form(request, visit.account, visit, initial)
+    if checkin_of(visit) is not None:
+        form.lock_checkin_fields()
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_update(visit=visit, by=request.user, data=form.to_input())
