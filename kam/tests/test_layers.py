@@ -129,16 +129,22 @@ def template_owner(relative: Path) -> str:
 def template_violations(
     owner: str, text: str, where: str, libraries: dict[str, str]
 ) -> list[Violation]:
-    used: list[tuple[str, str]] = []
+    found: list[Violation] = []
     for match in LOAD.finditer(text):
         names = match["names"].split()
         if "from" in names:  # {% load a b from library %}
             names = names[names.index("from") + 1 :]
-        used += [(libraries[n], f"{{% load {n} %}}") for n in names if n in libraries]
-    used += [(m["app"], f"{{% url '{m['app']}:…' %}}") for m in URL.finditer(text)]
+        # Stricter than imports: a template loads its own app's tags or the shell's, never
+        # another app's (what one app shows on another's page comes as a registry panel).
+        found += [
+            Violation(where, owner, libraries[n], f"{{% load {n} %}}")
+            for n in names
+            if n in libraries and libraries[n] not in (owner, "kam")
+        ]
+    used = [(m["app"], f"{{% url '{m['app']}:…' %}}") for m in URL.finditer(text)]
     for match in INCLUDE.finditer(text):
         used.append((template_owner(Path(match["path"])), f"template {match['path']}"))
-    return [
+    return found + [
         Violation(where, owner, other, how)
         for other, how in used
         if other in LAYERS and not may_use(owner, other)
@@ -213,7 +219,12 @@ def test_an_allowed_import_passes(app, source):
     assert python_violations(app, source, "fake.py") == []
 
 
-LIBS = {"analysis_tags": "analysis", "money": "accounts", "compliance_tags": "visits"}
+LIBS = {
+    "analysis_tags": "analysis",
+    "money": "kam",
+    "receivables_tags": "receivables",
+    "compliance_tags": "visits",
+}
 
 
 @pytest.mark.parametrize(
@@ -221,7 +232,8 @@ LIBS = {"analysis_tags": "analysis", "money": "accounts", "compliance_tags": "vi
     [
         ("accounts", "{% load i18n analysis_tags %}"),
         ("accounts", "{% load class_tone from analysis_tags %}"),
-        ("kam", "{% load money %}"),
+        ("kam", "{% load receivables_tags %}"),
+        ("appraisal", "{% load i18n compliance_tags %}"),
         ("kam", '<a href="{% url "visits:plans" %}">'),
         ("kam", "{% include 'accounts/home/summary.html' %}"),
         ("visits", "{% extends 'appraisal/detail.html' %}"),
