@@ -1,4 +1,4 @@
-"""From a KAM's raw figures (appraisal/metrics.py) to the seven dimensions' figures, scores,
+"""From a KAM's raw figures (appraisal/metrics/) to the seven dimensions' figures, scores,
 total and rank. Pure: plain values in, plain values out.
 
 A dimension's figure is a percentage (or, for lost accounts, a count). A dimension with

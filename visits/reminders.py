@@ -23,7 +23,7 @@ from kam.periods import month_label
 from kam.roles import Role
 from kam.services import notify_many
 from visits import rules
-from visits.compliance_windows import overdue_counts
+from visits.compliance.windows import overdue_counts
 from visits.models import ExecutiveSchedule, VisitPlan, VisitRecord
 from visits.models.records import RecordStatus
 from visits.months import add_months, month_end, month_of

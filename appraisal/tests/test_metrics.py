@@ -1,4 +1,4 @@
-"""appraisal/metrics.py against a small company whose right answers are worked out by hand.
+"""appraisal/metrics/ against a small company whose right answers are worked out by hand.
 
 The people, accounts, visits, plans, records and spot checks are visits/tests/compliance_data.py
 (team 华东组: KAMs A and B, and D who has left; team 华北组: KAM C), whose compliance figures for

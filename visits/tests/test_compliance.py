@@ -32,7 +32,7 @@ from kam.roles import Role
 from kam.tests.factories import AccountFactory, UserFactory
 from visits import compliance as c
 from visits import rules
-from visits.compliance_windows import SLOTS
+from visits.compliance.windows import SLOTS
 from visits.models import Visit, VisitRecord
 from visits.models.records import RecordStatus
 from visits.selectors.requirements import rules_in_force, with_key_dates

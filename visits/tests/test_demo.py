@@ -1,4 +1,4 @@
-"""The demo's visits (visits/demo.py) on PostgreSQL: a believable shape, written as the services
+"""The demo's visits (visits/demo/) on PostgreSQL: a believable shape, written as the services
 would write it, on two different "todays"; and three years of visits with --scale."""
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from kam.roles import Role
 from visits import compliance as c
 from visits import rules
 from visits.charts import Series, line_chart
-from visits.compliance_windows import SLOTS
+from visits.compliance.windows import SLOTS
 from visits.models import FrequencyRule, Visit
 from visits.selectors.requirements import account_needs, rules_in_force
 from visits.tally import tally_catch_up

@@ -2,7 +2,7 @@
 executives' visits, festival calls, year-end cards and this year's executive schedule, with
 the gaps a real sales force leaves, so the compliance dashboard has something to act on.
 
-Rows are model instances written straight to the database (visits/demo_rows.py: bulk_create,
+Rows are model instances written straight to the database (visits/demo/rows.py: bulk_create,
 or COPY for large batches on PostgreSQL), in the states the services would leave them
 (visits/services/*.py): the same due dates, statuses, transitions, visitor roles and hours.
 Dates are relative to today. The normal demo starts last December (so this year's figures
@@ -25,12 +25,11 @@ from accounts.models import Contact, KeyAccount
 from accounts.models.archive import ContactLevel, Status, Tier
 from kam.models import User
 from kam.roles import Role
-from visits import demo_executives as executives
-from visits import demo_extras as extras
 from visits import rules
-from visits.demo_executives import at
-from visits.demo_rows import Row, save_rows
-from visits.demo_texts import (
+from visits.demo import executives, extras
+from visits.demo.executives import at
+from visits.demo.rows import Row, save_rows
+from visits.demo.texts import (
     KAM_NEWS,
     KAM_OUTCOMES,
     KAM_PURPOSES,

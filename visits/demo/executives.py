@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models.archive import ContactLevel
 from kam.roles import Role
 from visits import rules
-from visits.demo_rows import Row, save_rows
-from visits.demo_texts import CARD_OUTCOMES, EXEC_OUTCOMES, FESTIVAL_OUTCOMES
+from visits.demo.rows import Row, save_rows
+from visits.demo.texts import CARD_OUTCOMES, EXEC_OUTCOMES, FESTIVAL_OUTCOMES
 from visits.models import ExecutiveSchedule, FrequencyRule, ScheduledVisit, Visit
 from visits.models.choices import RuleKind, VisitKind
 from visits.scheduling import SCHEDULE_ROLES, WINDOW_MONTHS, propose, windows

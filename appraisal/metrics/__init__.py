@@ -59,15 +59,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models.archive import STANDARD_FIELDS
-from appraisal.metrics_money import MONEY_NAMES, money_figures
-from appraisal.metrics_records import (
+from appraisal.metrics.money import MONEY_NAMES, money_figures
+from appraisal.metrics.records import (
     account_conditions,
     complaint_figures,
     filled_fields,
     loan_figures,
     visit_figures,
 )
-from appraisal.metrics_span import BY_ACCOUNT, BY_KAM, Span, counted_accounts
+from appraisal.metrics.span import BY_ACCOUNT, BY_KAM, Span, counted_accounts
 from kam.money import CENT, ZERO
 from visits import compliance
 from visits.selectors.requirements import KEY_TIERS, rules_in_force

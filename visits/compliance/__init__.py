@@ -13,7 +13,7 @@ What the figures count:
 - planned visits done: lines of submitted plans, not removed, in months of the period that have
   ended, that have a visit recorded against them.
 - frequency rules met: closed windows met / closed windows owed; accounts overdue: with a closed
-  window owed and not met (visits/compliance_windows.py, from the rollup of visits/tally.py —
+  window owed and not met (visits/compliance/windows.py, from the rollup of visits/tally.py —
   call `tally_catch_up()` before reading).
 - spot checks confirmed: of the spot checks of the period that were called, those confirmed.
 Account-linked facts (visits, plan lines, spot checks, windows) go by the account's present
@@ -33,7 +33,7 @@ from accounts.models import KeyAccount
 from kam.models import User
 from kam.roles import Role
 from visits import rules
-from visits.compliance_windows import RuleFigures, Sums, add_up, overdue_counts, window_sums
+from visits.compliance.windows import RuleFigures, Sums, add_up, overdue_counts, window_sums
 from visits.models import VisitPlan, VisitRecord
 from visits.models.plans import PlanStatus
 from visits.months import add_months, month_end

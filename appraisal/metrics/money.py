@@ -1,5 +1,5 @@
-"""The money figures of appraisal/metrics.py, per account or per KAM (the key of
-appraisal.metrics_span.grouped), from a few grouped queries whose rows are added up by key.
+"""The money figures of appraisal/metrics/, per account or per KAM (the key of
+appraisal.metrics.span.grouped), from a few grouped queries whose rows are added up by key.
 
 `Invoice.paid` and `Payment.applied` hold what is true now; a period's outstanding is what was
 true at its end, so it is worked out again from the allocation rows instead of reusing
@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, Sum
 
-from appraisal.metrics_span import Span, grouped, on_counted
+from appraisal.metrics.span import Span, grouped, on_counted
 from kam.money import ZERO, money_sum
 from receivables.aging import overdue_q
 from receivables.models import Invoice, Payment, PaymentAllocation

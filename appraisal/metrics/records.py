@@ -1,9 +1,9 @@
-"""The account, complaint, archive, loan and visit figures of appraisal/metrics.py.
+"""The account, complaint, archive, loan and visit figures of appraisal/metrics/.
 
 Conditions on the account (new, lost, kept, reviewed on time — the last a correlated subquery
 per account) and the filled archive fields are read with the accounts themselves; complaints,
 loans and visits are counted by one grouped query each, per account or per KAM (the key of
-appraisal.metrics_span.grouped)."""
+appraisal.metrics.span.grouped)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from accounts.models import ArchiveLoan, ArchiveReview, KeyAccount
 from accounts.models.access import LoanStatus
 from accounts.models.archive import STANDARD_FIELDS, Status
 from accounts.selectors import REVIEW_INTERVAL_DAYS
-from appraisal.metrics_span import Span, grouped, per_account
+from appraisal.metrics.span import Span, grouped, per_account
 from complaints.models import Complaint
 from visits.models import Visit
 from visits.selectors.requirements import KEY_TIERS

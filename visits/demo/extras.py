@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from accounts.models import Contact, TimelineEntry
 from kam.models import Notification
 from kam.periods import month_label
-from visits.demo_executives import at, met
+from visits.demo.executives import at, met
 from visits.models import (
     ExecutiveSchedule,
     ItineraryChange,
