@@ -1,3 +1,4 @@
+from visits.models.calendar import CalendarFeed
 from visits.models.plans import (
     ItineraryChange,
     PlanLine,
@@ -11,6 +12,7 @@ from visits.models.tally import AccountTally, OwnerTally, TallyDirty, TallyState
 
 __all__ = [
     "AccountTally",
+    "CalendarFeed",
     "ExecutiveSchedule",
     "FrequencyRule",
     "ItineraryChange",
