@@ -110,7 +110,8 @@ def summary(entry: Entry) -> str:
         if entry.is_own:
             return _("Scheduled visit: %(account)s (%(who)s)") % {**names, "who": entry.who}
         return _("Executive visit: %(account)s (%(who)s)") % {**names, "who": entry.who}
-    what = entry.note or entry.purpose_text
+    # A card or festival call says so; a visit or a planned one says why it is made.
+    what = entry.note if entry.kind == VISIT and entry.note else entry.purpose_text
     text = entry.account_name + (f" · {what}" if what else "")
     if entry.kind == VISIT:
         return _("Visited: %(text)s") % {"text": text}

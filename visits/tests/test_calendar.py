@@ -91,6 +91,14 @@ def test_a_draft_plan_shows_as_draft_and_the_other_kams_items_never(month):
         uid("visit", month.other_visit),
         uid("plan-line", month.other_line),
     }
+    # The GM's July visit to her account, as an executive visit.
+    other_july = entries(page(month.cast.other_kam, "month=2026-07"))
+    assert other_july == {
+        uid("scheduled-visit", month.gm_item): (
+            "open",
+            reverse("accounts:detail", args=[month.office.other_account.pk]),
+        )
+    }
 
 
 def test_a_manager_sees_his_own_visit_and_schedule_not_his_teams(month):
