@@ -7,6 +7,8 @@
   const input = document.querySelector(button.dataset.copy);
   const label = button.textContent;
   button.classList.remove("d-none");
+  const hint = document.getElementById("copy-hint");
+  if (hint) hint.classList.add("d-none");
   input.addEventListener("focus", () => input.select());
   button.addEventListener("click", async () => {
     input.select();

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kam import roles
 from kam.models import User
@@ -41,9 +42,9 @@ UID_PREFIXES = {PLAN: "plan-line", VISIT: "visit", SCHEDULED: "scheduled-visit"}
 
 STATE_LABELS = {
     **dict(PlanStatus.choices),
-    DONE: _("Visited"),
+    DONE: pgettext_lazy("calendar", "Visited"),
     NOT_RECORDED: _("No visit recorded"),
-    OPEN: _("Scheduled"),
+    OPEN: pgettext_lazy("calendar", "Scheduled"),
 }
 
 
