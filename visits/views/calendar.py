@@ -56,7 +56,7 @@ def _weeks(request, today: dt.date) -> tuple[str, dt.date, list[list[Day]]]:
     return "month", month, month_weeks(month)
 
 
-def _nav(view: str, anchor: dt.date, today: dt.date) -> dict:
+def _pager(view: str, anchor: dt.date, today: dt.date) -> dict:
     if view == "week":
         monday = monday_of(anchor)
         return {
@@ -104,7 +104,7 @@ def calendar_page(request):
             "scheduled": cal.scheduled,
             "load": schedule_month_load(user, anchor.replace(day=1)),
             "today": today,
-            "nav": _nav(view, anchor, today),
+            "pager": _pager(view, anchor, today),
             "can_subscribe": roles.can_subscribe_calendar(user),
             "is_kam": roles.can_write_plan(user),
         },
