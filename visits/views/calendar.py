@@ -84,9 +84,9 @@ def calendar_page(request):
     today = timezone.localdate()
     view, anchor, weeks = _weeks(request, today)
     start, end = weeks[0][0].date, weeks[-1][-1].date
-    months = (anchor.replace(day=1), anchor.replace(day=1))
-    if view == "week":
-        months = (start.replace(day=1), end.replace(day=1))
+    # Schedule items have a month: the month shown, or the one or two months a week touches.
+    month = anchor.replace(day=1)
+    months = (start.replace(day=1), end.replace(day=1)) if view == "week" else (month, month)
     cal = calendar_for(user, start, end, today, months=months)
     grid = [[Cell(d, cal.on(d.date), d.date == today) for d in week] for week in weeks]
     return render(
@@ -95,14 +95,14 @@ def calendar_page(request):
         {
             "view": view,
             "anchor": anchor,
-            "month": anchor.replace(day=1),
+            "month": month,
             "week_start": start,
             "week_end": end,
             "grid": grid,
             "has_entries": any(c.entries for week in grid for c in week),
             "weekdays": [d.date for d in weeks[0]],
             "scheduled": cal.scheduled,
-            "load": schedule_month_load(user, anchor.replace(day=1)),
+            "load": schedule_month_load(user, month),
             "today": today,
             "pager": _pager(view, anchor, today),
             "can_subscribe": roles.can_subscribe_calendar(user),
