@@ -179,6 +179,20 @@ def has_own_schedule(user: User) -> bool:
     return user.is_active and user.role in SCHEDULED_VISITORS
 
 
+# Calendars (SPEC §8) ---------------------------------------------------------------------------
+
+
+def can_use_calendar(user: User) -> bool:
+    """The month / week calendar: everyone who plans or makes visits sees her own, and the GM
+    office, which visits nobody, reads the month's executive schedule from it."""
+    return user.is_active and user.role in {*VISITORS, Role.GM_OFFICE}
+
+
+def can_subscribe_calendar(user: User) -> bool:
+    """A private iCalendar feed of her own visits: only those who have visits to show."""
+    return user.is_active and user.role in VISITORS
+
+
 # Contracts, receivables and complaints (§4) --------------------------------------------------
 # They are part of the archive: whoever reads the archive reads them (accounts.selectors.
 # archive_for_user), and whoever keeps it writes them. Payments too are recorded by the owner

@@ -61,6 +61,19 @@ class VisitsConfig(AppConfig):
                 order=40,
             ),
             MenuEntry(
+                "calendar",
+                _("Calendar"),
+                "visits:calendar",
+                visible=roles.can_use_calendar,
+                group="visits",
+                order=45,
+                active_on=(
+                    "visits:calendar",
+                    "visits:calendar_subscription",
+                    "visits:calendar_subscription_reset",
+                ),
+            ),
+            MenuEntry(
                 "spot-checks",
                 _("Spot checks"),
                 "visits:spot_checks",

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (each section below adds its paths)
 
-from visits.views import checkins, compliance, plans, records, schedule, spot_checks
+from visits.views import calendar, checkins, compliance, plans, records, schedule, spot_checks
 
 app_name = "visits"
 
@@ -54,4 +54,13 @@ urlpatterns = [
         name="schedule_item_remove",
     ),
     path("schedule/mine/", schedule.my_schedule, name="my_schedule"),
+    # Calendars: the month / week page and the private iCalendar feed (visits/views/calendar.py)
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/subscription/", calendar.calendar_subscription, name="calendar_subscription"),
+    path(
+        "calendar/subscription/reset/",
+        calendar.calendar_subscription_reset,
+        name="calendar_subscription_reset",
+    ),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -1,3 +1,4 @@
+from visits.models.calendar import CalendarFeed
 from visits.models.checkins import AccountLocation, CheckIn, LocationStatus
 from visits.models.plans import (
     ItineraryChange,
@@ -13,6 +14,7 @@ from visits.models.tally import AccountTally, OwnerTally, TallyDirty, TallyState
 __all__ = [
     "AccountLocation",
     "AccountTally",
+    "CalendarFeed",
     "CheckIn",
     "ExecutiveSchedule",
     "FrequencyRule",
