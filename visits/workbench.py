@@ -120,13 +120,14 @@ def _visit_item(line: PlanLine, today: dt.date) -> WorkItem:
     if checkin:
         actions.append(WorkAction(_("Check in"), checkin, "checkin"))
     is_today = line.planned_on == today
-    when = "" if is_today else f"{date_format(line.planned_on, 'MONTH_DAY_FORMAT')} "
-    when += "" if is_today else date_format(line.planned_on, "l")
-    detail = " · ".join(part for part in (when, line.contact.name if line.contact else "") if part)
+    day = line.planned_on
+    parts = [] if is_today else [f"{date_format(day, 'MONTH_DAY_FORMAT')} {date_format(day, 'l')}"]
+    if line.contact:
+        parts.append(line.contact.name)
     return WorkItem(
         key=f"visit-{line.pk}",
         label=line.account.name,
-        detail=detail,
+        detail=" · ".join(parts),
         url=record,
         urgency="soon" if is_today else "normal",
         section="today" if is_today else "this_week",

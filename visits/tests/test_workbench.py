@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from kam.tests.factories import AccountFactory, UserFactory
 from visits.models.plans import PlanStatus
@@ -60,8 +61,10 @@ def test_a_full_week_lists_its_first_visits_and_counts_the_rest(office):
     # Wednesday 20 May 2026: Thursday to Sunday hold eight visits on the owner's accounts.
     days = [21, 21, 22, 22, 23, 23, 24, 24]
     plan = make_plan(office.owner, MAY, status=PlanStatus.APPROVED, days=days)
-    found = items(office.owner, TODAY.date())
+    with translation.override("en"):
+        found = items(office.owner, TODAY.date())
     week = [i for i in found if i.section == "this_week"]
+    assert week[0].detail.startswith("May 21 Thursday")  # the day, as people say it
     assert len(week) == WEEK_SHOWN + 1
     more = week[-1]
     assert (more.key, more.count) == ("visits-week-more", len(days) - WEEK_SHOWN)
