@@ -212,10 +212,12 @@ def record_item(
     today: dt.date, month: dt.date, serves: bool, status: dict[dt.date, str]
 ) -> list[WorkItem]:
     """The record due next: last month's until it is submitted (due the 5th, moved past
-    holidays), then this month's."""
+    holidays), then this month's. Any state but submitted or reviewed is still hers to do
+    (not started, open, or sent back to her)."""
     last = add_months(month, -1)
+    done = {RecordStatus.SUBMITTED, RecordStatus.REVIEWED}
     for due_next in (last, month):
-        if (due_next in status or serves) and status.get(due_next) in (None, RecordStatus.OPEN):
+        if (due_next in status or serves) and status.get(due_next) not in done:
             return [_record(due_next, today)]
     return []
 
