@@ -215,6 +215,12 @@ def major_matter_report(
     return matter
 
 
+def loan_url(loan: ArchiveLoan) -> str:
+    """The loan's line on the loans page, where the owner decides and the requester follows
+    it (its rows carry `id="loan-<pk>"`)."""
+    return f"{reverse('accounts:loans')}#loan-{loan.pk}"
+
+
 @transaction.atomic
 def loan_request(*, account: KeyAccount, by: User, reason: str, until: dt.date) -> ArchiveLoan:
     """§10: a registered request to read the archive until a date."""
@@ -241,7 +247,7 @@ def loan_request(*, account: KeyAccount, by: User, reason: str, until: dt.date) 
         title=_("%(user)s asks to borrow the archive of %(account)s")
         % {"user": by, "account": account.name},
         body=reason,
-        url=reverse("accounts:loans"),
+        url=loan_url(loan),
     )
     return loan
 
@@ -273,7 +279,7 @@ def loan_decide(*, loan: ArchiveLoan, by: User, approve: bool, comment: str = ""
         )
         % {"account": loan.account.name, "until": loan.until},
         body=comment,
-        url=reverse("accounts:detail", args=[loan.account_id]) if approve else "",
+        url=reverse("accounts:detail", args=[loan.account_id]) if approve else loan_url(loan),
     )
     return loan
 
@@ -395,11 +401,24 @@ def accounts_hand_over(
     leaver.is_active = False
     leaver.save(update_fields=["is_active"])
     transaction.on_commit(lambda: _end_sessions(leaver))
-    notify(
-        recipients={item.successor for item in handover.items.select_related("successor")},
-        kind="handover",
-        key=f"handover:{handover.pk}",
-        title=_("You have taken over the accounts of %(leaver)s") % {"leaver": leaver},
-        url=reverse("accounts:list"),
-    )
+    _tell_successors(handover, leaver)
     return handover
+
+
+def _tell_successors(handover: HandOver, leaver: User) -> None:
+    """One reminder per successor, opening what she took over: the archive when it is one
+    account, else her account list (a successor may not read the hand-over's own page)."""
+    taken: dict[User, list[int]] = {}
+    for item in handover.items.select_related("successor"):
+        accounts = taken.setdefault(item.successor, [])
+        if item.kind == "account":
+            accounts.append(item.object_id)
+    for successor, accounts in taken.items():
+        one = len(accounts) == 1
+        notify(
+            recipients=[successor],
+            kind="handover",
+            key=f"handover:{handover.pk}",
+            title=_("You have taken over the accounts of %(leaver)s") % {"leaver": leaver},
+            url=reverse("accounts:detail", args=accounts) if one else reverse("accounts:list"),
+        )

@@ -26,6 +26,7 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
     if waiting:
         found.append(
             WorkItem(
+                key="loans-to-decide",
                 label=_("Loan requests waiting for you"),
                 url=reverse("accounts:loans"),
                 count=waiting,
@@ -34,6 +35,8 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
                 order=30,
             )
         )
+    if user.role == Role.STAFF:
+        found += staff_items(user)
     if roles.can_use_list(user):
         due = selectors.reviews_overdue(user, today).count()
         if due:
@@ -41,6 +44,7 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
             own = user.role == Role.KAM
             found.append(
                 WorkItem(
+                    key="reviews-overdue",
                     label=_("Semiannual reviews overdue"),
                     url=reverse("accounts:reviews_overdue"),
                     count=due,
@@ -49,6 +53,34 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
                     order=40,
                 )
             )
+    return found
+
+
+def staff_items(user: User) -> list[WorkItem]:
+    """Other departments (§6): report major contacts with key accounts; follow their loans."""
+    found = [
+        WorkItem(
+            key="report-matter",
+            label=_("Report a major matter"),
+            detail=_("Find the account, then report the contact"),
+            url=reverse("accounts:lookup"),
+            urgency="info",
+            order=90,
+        )
+    ]
+    asked = ArchiveLoan.objects.filter(requester=user, status=LoanStatus.PENDING).count()
+    if asked:
+        found.append(
+            WorkItem(
+                key="my-loan-requests",
+                label=_("Your loan requests waiting for the owner's decision"),
+                count=asked,
+                url=f"{reverse('accounts:loans')}#my-loans",
+                urgency="info",
+                section="watch",
+                order=30,
+            )
+        )
     return found
 
 

@@ -49,6 +49,7 @@ class AnalysisConfig(AppConfig):
                 column="main",
             )
         )
+        registry.add_workbench(workbench.items)
         registry.add_home_panel(
             HomePanel("at-risk", "analysis/home/at_risk.html", workbench.at_risk_panel, 15)
         )

@@ -1,13 +1,48 @@
-"""What the analysis puts on the home page (registered in analysis/apps.py): a KAM's own
-accounts at risk of loss, highest risk first (§6)."""
+"""What the analysis puts on the home page (registered in analysis/apps.py): the tier
+proposals waiting for the sales VP's decision (a to-do item), and a KAM's own accounts at risk
+of loss, highest risk first (§6, a card)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from analysis.models import ProposalStatus, TierProposal
 from analysis.selectors import accounts_at_risk
+from kam import roles
 from kam.models import User
+from kam.registry import WorkItem
 from kam.roles import Role
+
+
+def items(user: User, today: dt.date) -> list[WorkItem]:
+    """One line per tier review with proposals still undecided: one grouped query."""
+    if not roles.can_decide_tier(user):
+        return []
+    waiting = (
+        TierProposal.objects.filter(status=ProposalStatus.PROPOSED)
+        .values("review_id", "review__period_start", "review__period_end")
+        .annotate(n=Count("pk"))
+        .order_by("review__period_end", "review_id")
+    )
+    return [
+        WorkItem(
+            key=f"tier-review-{row['review_id']}",
+            label=_("Tier proposals waiting for your decision"),
+            detail=f"{row['review__period_start']:%Y-%m-%d} – {row['review__period_end']:%Y-%m-%d}",
+            count=row["n"],
+            url=f"{reverse('analysis:tiers')}?"
+            + urlencode({"start": row["review__period_start"], "end": row["review__period_end"]}),
+            urgency="soon",
+            section="decide",
+            order=50,
+        )
+        for row in waiting
+    ]
 
 
 def at_risk_panel(user: User, today: dt.date) -> dict | None:

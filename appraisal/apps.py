@@ -8,7 +8,7 @@ class AppraisalConfig(AppConfig):
 
     def ready(self):
         # What the appraisal plugs into the shell (kam/registry.py).
-        from appraisal import demo, excel, reminders
+        from appraisal import demo, excel, reminders, workbench
         from kam import exporting, roles
         from kam.registry import JobSpec, MenuEntry, registry
 
@@ -33,6 +33,7 @@ class AppraisalConfig(AppConfig):
                 "appraisal_finalise": _("Appraisals to finalise"),
             }
         )
+        registry.add_workbench(workbench.items)
         registry.add_demo(demo.build)
         exporting.add_exporters(
             exporting.Exporter("appraisal", excel._allowed, excel._filename, excel.write_appraisal)

@@ -66,9 +66,9 @@ def finalise_reminders(today: dt.date) -> int:
                 recipient_id=pk,
                 kind="appraisal_finalise",
                 key=f"appraisal_finalise:{period.pk}",
-                title=_("Finalise appraisal %(period)s by %(date)s")
-                % {"period": period.label, "date": period.settle_by.isoformat()},
+                title=_("Finalise appraisal %(period)s") % {"period": period.label},
                 url=reverse("appraisal:overview", args=[period.pk]),
+                due_on=period.settle_by,  # worded when shown, so never a past date as a deadline
             )
             for period in due
             for pk in vps

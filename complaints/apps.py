@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         # What complaints plug into the shell (kam/registry.py).
-        from complaints import demo, reminders
+        from complaints import demo, reminders, workbench
         from complaints.services import hand_over_complaints
         from complaints.views import archive_panel
         from kam import roles
@@ -36,4 +36,5 @@ class ComplaintsConfig(AppConfig):
         registry.add_account_panel(
             AccountPanel("complaints", "complaints/card.html", archive_panel, order=20)
         )
+        registry.add_workbench(workbench.items)
         registry.add_demo(demo.build)

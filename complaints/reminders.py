@@ -43,6 +43,7 @@ def complaint_reminders(today: dt.date) -> int:
                 % {"subject": subject, "account": name},
                 body=_("The deadline was %(date)s.") % {"date": due_on.isoformat()},
                 url=reverse("complaints:detail", args=[account, pk]),
+                due_on=due_on,
             )
             for recipient in recipients
         ]

@@ -96,13 +96,10 @@ def _tell_handler(complaint: Complaint, by: User) -> None:
         recipients=[complaint.handler],
         kind="complaint",
         key=f"complaint:{complaint.pk}:handler:{complaint.handler_id}",
-        title=_("Complaint from %(account)s for you to handle by %(date)s: %(subject)s")
-        % {
-            "account": complaint.account.name,
-            "date": f"{complaint.due_on:%Y-%m-%d}",
-            "subject": complaint.subject,
-        },
+        title=_("Complaint from %(account)s for you to handle: %(subject)s")
+        % {"account": complaint.account.name, "subject": complaint.subject},
         url=_url(complaint),
+        due_on=complaint.due_on,  # worded when shown: "due in 2 days", then "overdue by 1 day"
     )
 
 

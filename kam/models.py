@@ -84,6 +84,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # The deadline the reminder is about, if any: the inbox words it when it shows it ("due in
+    # 3 days", "overdue by 2 days"), so the title never names a date that may have passed.
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

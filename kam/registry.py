@@ -83,8 +83,22 @@ class NavSearch:
 
 
 @dataclass(frozen=True)
+class WorkAction:
+    """A second link on a to-do line (the line's own link is its `url`): e.g. a planned
+    visit's "record it" and "check in"."""
+
+    label: Any
+    url: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class WorkItem:
-    """A to-do line of the home page: what, how many, where it is done, how pressing."""
+    """A to-do line of the home page: what, how many, where it is done, how pressing.
+
+    `due_on` is the deadline, if there is one: the page words it when it renders ("due in 3
+    days", "overdue by 2 days"), so a line never names a past date as a deadline. `key`
+    names the line for tests and the page (`data-item`)."""
 
     label: Any
     url: str
@@ -93,6 +107,9 @@ class WorkItem:
     detail: Any = ""
     section: str = ""  # groups items on the page ("today", "this_month", "decide", …)
     order: int = 100
+    key: str = ""
+    due_on: dt.date | None = None
+    actions: tuple[WorkAction, ...] = ()
 
 
 WorkbenchProvider = Callable[["User", dt.date], list[WorkItem]]

@@ -29,7 +29,8 @@ def email_digest(today: dt.date) -> int:
     sent = 0
     for user in users:
         with translation.override(settings.LANGUAGE_CODE):
-            body = render_to_string("kam/email_digest.txt", {"user": user, "items": user.unsent})
+            context = {"user": user, "items": user.unsent, "today": today}
+            body = render_to_string("kam/email_digest.txt", context)
             subject = _("%(n)d new reminders") % {"n": len(user.unsent)}
         send_mail(subject, body, None, [user.email])
         Notification.objects.filter(pk__in=[n.pk for n in user.unsent]).update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -10,16 +11,30 @@ from kam.models import Notification, User
 
 
 def notify(
-    *, recipients: Iterable[User], kind: str, key: str, title: str, body: str = "", url: str = ""
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    key: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    due_on: dt.date | None = None,
 ) -> int:
     """Create one notification per recipient unless one with the same key exists.
-    Returns how many were created, so a job run twice creates nothing twice."""
+    Returns how many were created, so a job run twice creates nothing twice. `url` opens the
+    object the reminder is about; `due_on` is its deadline, worded when shown (kam/dues.py)."""
     created = 0
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
         try:
             with transaction.atomic():
                 Notification.objects.create(
-                    recipient=user, kind=kind, key=key, title=title[:200], body=body, url=url
+                    recipient=user,
+                    kind=kind,
+                    key=key,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    due_on=due_on,
                 )
             created += 1
         except IntegrityError:

@@ -1,6 +1,7 @@
 """One settings module; what differs between machines comes from the environment."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -191,6 +192,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kam@localhost")
 
 COMPANY_NAME = os.environ.get("COMPANY_NAME", "无锡微研有限公司")
+# The sales VP's to-do list counts the accounts whose overdue receivables exceed this (yuan).
+WORKBENCH_OVERDUE_THRESHOLD = Decimal(os.environ.get("WORKBENCH_OVERDUE_THRESHOLD", "100000"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -20,6 +20,7 @@ def home(request):
     apps answer through the registry; the shell only lays them out."""
     user, today = request.user, timezone.localdate()
     context = {
+        "today": today,
         "role": user.get_role_display(),
         "workbench": registry.workbench_for(user, today),
         "panels": registry.home_panels_for(user, today),
@@ -47,6 +48,7 @@ def inbox(request):
             "kind": kind,
             "kinds": [(k, kind_label(k)) for k in kinds],
             "query": urlencode({"show": show, "kind": kind}),
+            "today": timezone.localdate(),
         },
     )
 

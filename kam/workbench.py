@@ -24,4 +24,4 @@ SECTIONS = [
 
 
 def reminders_panel(user: User, today: dt.date) -> dict | None:
-    return {"notifications": user.notifications.filter(read_at__isnull=True)[:5]}
+    return {"notifications": user.notifications.filter(read_at__isnull=True)[:5], "today": today}

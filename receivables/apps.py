@@ -10,7 +10,7 @@ class ReceivablesConfig(AppConfig):
         # What contracts, receivables and payments plug into the shell (kam/registry.py).
         from kam import roles
         from kam.registry import AccountPanel, JobSpec, MenuEntry, registry
-        from receivables import demo, reminders
+        from receivables import demo, reminders, workbench
         from receivables.services.handover import hand_over_receivables
         from receivables.views.account import archive_panel
 
@@ -33,4 +33,5 @@ class ReceivablesConfig(AppConfig):
         registry.add_account_panel(
             AccountPanel("receivables", "receivables/card.html", archive_panel, order=10)
         )
+        registry.add_workbench(workbench.items)
         registry.add_demo(demo.build)

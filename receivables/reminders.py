@@ -89,6 +89,8 @@ def receivable_reminders(today: dt.date) -> int:
                 % {"account": names[account], "n": len(lines), "amount": money_text(total)},
                 body="\n".join(_invoice_line(n, d, b, today) for _pk, n, d, b in lines),
                 url=receivables_url(account, f"invoice-{lines[0][0]}"),
+                # The oldest due date: the inbox then says how long overdue it is when read.
+                due_on=min(d for _pk, _n, d, _b in lines),
             )
         )
     return notify_many(rows)

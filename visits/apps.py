@@ -18,7 +18,7 @@ class VisitsConfig(AppConfig):
         # What the visits plug into the shell (kam/registry.py).
         from kam import exporting, roles
         from kam.registry import JobSpec, MenuEntry, registry
-        from visits import demo, exports, reminders
+        from visits import demo, exports, reminders, workbench
         from visits.services.handover import HANDOVER_KIND, move_open_plans
 
         def own_schedule_only(user) -> bool:
@@ -150,6 +150,7 @@ class VisitsConfig(AppConfig):
                 "record_returned": _("Visit records returned"),
             }
         )
+        registry.add_workbench(workbench.items)
         # Open plans follow the accounts the accounts' own step has just moved.
         registry.add_handover_step(move_open_plans, kinds={HANDOVER_KIND: _("Planned visit")})
         registry.add_demo(demo.build)

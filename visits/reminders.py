@@ -120,13 +120,14 @@ def visits_due(today: dt.date) -> int:
             kind="visits_due",
             key=f"visits_due:{month:%Y-%m}",
             title=ngettext(
-                "%(n)d of your accounts still needs a visit by %(date)s",
-                "%(n)d of your accounts still need a visit by %(date)s",
+                "%(n)d of your accounts still needs a visit in %(month)s",
+                "%(n)d of your accounts still need a visit in %(month)s",
                 counts["accounts"],
             )
-            % {"n": counts["accounts"], "date": deadline.isoformat()},
+            % {"n": counts["accounts"], "month": month_label(month)},
             body=_by_role(counts),
             url=_compliance_url(kam, month),
+            due_on=deadline,
         )
         for kam, counts in missing.items()
     ]
@@ -186,18 +187,16 @@ def plan_due(today: dt.date) -> int:
         .annotate(draft=Subquery(plans.values("pk")[:1]))
         .values_list("pk", "draft")
     )
-    title = (
-        _("Your visit plan for %(month)s is due today")
-        if stage == "due"
-        else _("Your visit plan for %(month)s is due on %(date)s")
-    )
+    # The deadline goes in `due_on`, worded when shown: read late, "due today" would be false.
+    title = _("Submit your visit plan for %(month)s") % {"month": month_label(month)}
     rows = [
         Notification(
             recipient_id=kam,
             kind="plan_due",
             key=f"plan_due:{month:%Y-%m}:{stage}",
-            title=title % {"month": month_label(month), "date": due.isoformat()},
+            title=title,
             url=reverse("visits:plan_detail", args=[draft]) if draft else reverse("visits:plans"),
+            due_on=due,
         )
         for kam, draft in kams
     ]
@@ -223,19 +222,16 @@ def record_due(today: dt.date) -> int:
         .exclude(Exists(records.exclude(status=RecordStatus.OPEN)))
         .values_list("pk", flat=True)
     )
-    title = (
-        _("Your visit record for %(month)s is due today")
-        if stage == "due"
-        else _("Your visit record for %(month)s is due on %(date)s")
-    )
+    title = _("Submit your visit record for %(month)s") % {"month": month_label(month)}
     url = f"{reverse('visits:my_record')}?month={month:%Y-%m}"
     rows = [
         Notification(
             recipient_id=kam,
             kind="record_due",
             key=f"record_due:{month:%Y-%m}:{stage}",
-            title=title % {"month": month_label(month), "date": due.isoformat()},
+            title=title,
             url=url,
+            due_on=due,
         )
         for kam in kams
     ]
@@ -304,12 +300,14 @@ def festival_reminders(today: dt.date) -> int:
             kind="festival",
             key=f"festival:{festival.name}:{festival.day.year}",
             title=ngettext(
-                "%(festival)s on %(date)s: arrange greetings for your %(n)d key account",
-                "%(festival)s on %(date)s: arrange greetings for your %(n)d key accounts",
+                "%(festival)s: arrange greetings for your %(n)d key account",
+                "%(festival)s: arrange greetings for your %(n)d key accounts",
                 n,
             )
-            % {"festival": festival_label(festival.name), "date": festival.day.isoformat(), "n": n},
+            % {"festival": festival_label(festival.name), "n": n},
             url=_compliance_url(kam, festival.day),
+            # The window's deadline: the last working day up to the festival.
+            due_on=rules.working_day_on_or_before(festival.day),
         )
         for festival in festivals_ahead(today)
         for kam, n in _accounts_by_kam(rules.FESTIVAL).items()
@@ -318,6 +316,11 @@ def festival_reminders(today: dt.date) -> int:
 
 
 # The executive schedule ---------------------------------------------------------------------
+
+
+def schedule_deadline(year: int) -> dt.date:
+    """Next year's executive schedule is set in December (§14.1): by its last working day."""
+    return rules.working_day_on_or_before(dt.date(year - 1, 12, 31))
 
 
 def schedule_due(today: dt.date) -> int:
@@ -337,6 +340,7 @@ def schedule_due(today: dt.date) -> int:
             title=_("The executive visit schedule for %(year)d is not published yet")
             % {"year": year},
             url=reverse("visits:schedule_year", args=[year]),
+            due_on=schedule_deadline(year),
         )
         for pk in office
     ]

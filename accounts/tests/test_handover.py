@@ -75,9 +75,11 @@ def test_hand_over_moves_every_account_and_records_it(office):
         row = account.history.order_by("-history_date", "-history_id").first()
         assert row.history_user == vp
 
-    assert set(
-        Notification.objects.filter(kind="handover").values_list("recipient", flat=True)
-    ) == {heir.pk, heir2.pk}
+    # Each successor's reminder opens what she took over: one archive, or her list.
+    assert dict(Notification.objects.filter(kind="handover").values_list("recipient", "url")) == {
+        heir.pk: reverse("accounts:list"),
+        heir2.pk: reverse("accounts:detail", args=[b.pk]),
+    }
 
 
 def test_leaver_is_deactivated_and_no_account_is_left_with_an_inactive_owner(office):

@@ -91,6 +91,11 @@ def test_refusal_keeps_the_archive_closed(client, cast, frozen):
     assert client.get(detail(cast)).status_code == 404
     note = Notification.objects.get(recipient=cast.staff, kind="loan_refused")
     assert note.body == "不必"
+    # Both reminders open the loan's own line on the loans page.
+    assert note.url == f"{reverse('accounts:loans')}#loan-{loan.pk}"
+    asked = Notification.objects.get(recipient=cast.owner, kind="loan_request")
+    assert asked.url == note.url
+    assert f'id="loan-{loan.pk}"' in client.get(reverse("accounts:loans")).content.decode()
     assert TimelineEntry.objects.filter(account=cast.account, kind="loan_refused").exists()
 
 
@@ -215,7 +220,7 @@ def test_notifications_for_owner_and_requester(cast, frozen):
     )
     to_owner = Notification.objects.get(recipient=cast.owner, kind="loan_request")
     assert to_owner.body == "准备投标"
-    assert to_owner.url == reverse("accounts:loans")
+    assert to_owner.url == f"{reverse('accounts:loans')}#loan-{loan.pk}"  # the request itself
     assert not Notification.objects.filter(recipient=cast.staff).exists()
 
     services.loan_decide(loan=loan, by=cast.owner, approve=True)

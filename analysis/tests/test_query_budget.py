@@ -21,6 +21,7 @@ from complaints.models import Complaint
 from kam.roles import Role
 from kam.tests.factories import TeamFactory, UserFactory, make_credit_code
 from receivables.models import Invoice
+from visits.tally import tally_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ TIERS = [Tier.STRATEGIC, Tier.IMPORTANT, Tier.POTENTIAL]
 # Measured on PostgreSQL, plus one of margin: the review 14 (session, user, rule, figures,
 # names of the top ten, review, proposal count and page, recent reviews, unread count, and
 # the session save with its savepoints); the risk list 9 (weights, count, page); the KAM's
-# home page 13 (11 + the weights and her accounts at risk).
+# home page 20 (the to-do lines of every app: kam/tests/test_workbench.py).
 REVIEW_BUDGET = 15
 RISK_BUDGET = 10
 
@@ -107,10 +108,11 @@ def test_pages_cost_the_same_with_20_or_2000_accounts(client):
     counts = []
     for total in (SMALL, LARGE):
         grow_to(kams, total)
+        tally_rebuild()  # bulk rows bypass the services that keep the home page's rollup current
         services.review_prepare(start=start, end=end, by=vp)
         counts.append([_count(client, user, url) for user, url in pages])
     small, large = counts
     assert large == small
     assert max(large[:2]) <= REVIEW_BUDGET
     assert max(large[2:5]) <= RISK_BUDGET
-    assert large[5] <= 14  # kam/tests/test_page_budgets.py's budget for the home page
+    assert large[5] <= 20  # kam/tests/test_page_budgets.py's budget for the home page

@@ -54,6 +54,7 @@ def test_vp_is_reminded_a_week_after_a_quarter_closes(cast):
     assert finalise_reminders(dt.date(2026, 10, 8)) == 0
     note = Notification.objects.get(kind="appraisal_finalise")
     assert note.recipient == cast.sales_vp and note.url.endswith(f"/appraisal/{q3.pk}/")
+    assert note.due_on == q3.settle_by and str(q3.settle_by) not in note.title
 
 
 def test_vp_is_reminded_of_the_year_three_days_before_15_january(cast):

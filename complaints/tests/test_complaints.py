@@ -235,6 +235,8 @@ def test_the_handler_can_read_the_archive_and_is_told():
     complaint = new(account, handler=team.manager)
     note = Notification.objects.get(recipient=team.manager, kind="complaint")
     assert note.url == reverse("complaints:detail", args=[account.pk, complaint.pk])
+    # The deadline is worded when the reminder is shown, never frozen into its title.
+    assert note.due_on == complaint.due_on and str(complaint.due_on) not in note.title
     assert not Notification.objects.filter(recipient=owner).exists()  # she entered it
 
 

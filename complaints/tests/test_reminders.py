@@ -67,6 +67,7 @@ def test_a_complaint_past_its_deadline_reaches_handler_and_owners_manager(cast, 
         note = Notification.objects.filter(recipient=cast.manager).get()
         assert note.title == f"Complaint past its deadline: 交货延误 ({cast.account.name})"
         assert note.url == reverse("complaints:detail", args=[cast.account.pk, late.pk])
+        assert note.due_on == late.due_on  # the inbox says how long overdue, when it is read
     assert complaint_reminders(today) == 0
 
 

@@ -117,6 +117,18 @@ def test_digest_sends_one_mail_per_person_only_when_email_is_configured(settings
     assert email_digest(TODAY) == 0
 
 
+def test_the_digest_words_deadlines_on_the_day_it_is_sent(settings):
+    settings.EMAIL_URL = "smtp://localhost"
+    owner = AccountFactory(owner__email="kam@example.cn").owner
+    Notification.objects.create(
+        recipient=owner, kind="plan_due", key="k", title="计划", due_on=TODAY - dt.timedelta(days=2)
+    )
+    with translation.override("en"):
+        assert email_digest(TODAY) == 1
+    assert "- 计划 (" in mail.outbox[0].body
+    assert str(TODAY - dt.timedelta(days=2)) not in mail.outbox[0].body
+
+
 def test_run_jobs_twice_leaves_the_same_rows():
     _age(AccountFactory(), 300)
     out = StringIO()

@@ -13,6 +13,7 @@ from accounts.models.access import LoanStatus
 from kam.models import Notification
 from kam.roles import Role
 from kam.tests.factories import TeamFactory, UserFactory, make_credit_code
+from visits.tally import tally_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,13 @@ def test_small_pages_cost_the_same_with_ten_or_three_hundred_accounts(client):
     staff = [UserFactory(role=Role.STAFF) for _ in range(5)]
     who = {"owner": owner, "vp": vp, "manager": team.manager, "staff": staff[0]}
     _fill(10, owner, staff, vp)
+    tally_rebuild()  # bulk rows bypass the services that keep the home page's rollup current
     small = [_count(client, who[w], name, params) for w, name, params in PAGES]
     _fill(290, owner, staff, vp)
+    tally_rebuild()
     large = [_count(client, who[w], name, params) for w, name, params in PAGES]
     assert large == small
-    assert max(large) <= 14
+    # The home page asks every app for its to-do lines (kam/tests/test_workbench.py has each
+    # role's budget); the other pages stay small.
+    budgets = [20 if name == "home" else 14 for _w, name, _p in PAGES]
+    assert all(n <= budget for n, budget in zip(large, budgets, strict=True)), large

@@ -77,6 +77,7 @@ def test_an_invoice_is_reminded_on_each_milestone_day_only(cast, today, to_owner
         days = (today - DUE).days
         unit = "day" if days == 1 else "days"
         assert note.body == f"FP-001: 1,000.00 yuan, due 2026-09-30, {days} {unit} overdue"
+        assert note.due_on == DUE  # the inbox words it on the day it is read
         url = reverse("receivables:account", args=[cast.account.pk])
         assert note.url == f"{url}#invoice-{bill.pk}"
     assert receivable_reminders(today) == 0

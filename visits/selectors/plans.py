@@ -19,6 +19,7 @@ from kam.roles import COMPANY_WIDE, Role
 from visits import rules
 from visits.models import ItineraryChange, PlanLine, PlanTransition, Visit, VisitPlan
 from visits.models.choices import RuleKind
+from visits.models.plans import PlanStatus
 from visits.models.rules import VISITOR_ROLES
 from visits.months import add_months
 from visits.selectors.documents import monthly_list, row_count
@@ -43,6 +44,16 @@ def plans_visible_to(user: User) -> QuerySet[VisitPlan]:
     if user.role == Role.SALES_MANAGER:
         return qs.filter(kam__in=team_members(user).values("pk"))
     return qs.none()
+
+
+def plans_waiting(user: User) -> QuerySet[VisitPlan]:
+    """Plans submitted for the sales VP's review (核阅), earliest month and submission first:
+    the order she works through them in, from the home page and from one plan to the next."""
+    return (
+        plans_visible_to(user)
+        .filter(status=PlanStatus.SUBMITTED)
+        .order_by("month", "submitted_at", "pk")
+    )
 
 
 def plan_for_user(user: User, pk: int) -> VisitPlan:

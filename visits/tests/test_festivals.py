@@ -68,7 +68,8 @@ def test_each_kam_is_reminded_on_exactly_the_day(office, cast, name, year, day):
     assert rows == {(office.owner.pk, "festival", key), (cast.other_kam.pk, "festival", key)}
     note = Notification.objects.get(recipient=office.owner)
     label = "Spring Festival" if name == rules.SPRING_FESTIVAL else "Mid-Autumn Festival"
-    assert note.title == f"{label} on {day}: arrange greetings for your 3 key accounts"
+    assert note.title == f"{label}: arrange greetings for your 3 key accounts"
+    assert note.due_on == rules.working_day_on_or_before(day)  # worded when shown
     month = f"{day:%Y-%m}"
     assert note.url == reverse("visits:compliance_kam", args=[office.owner.pk]) + f"?p={month}"
 

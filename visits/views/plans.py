@@ -140,6 +140,10 @@ def plan_detail(request, pk):
         if roles.can_review_plan(user) and plan.status == PlanStatus.SUBMITTED
         else None,
         "is_owner": plan.kam_id == user.pk,
+        # Once she has decided this one, the VP goes straight on to the next plan waiting.
+        "next_waiting": selectors.plans_waiting(user).exclude(pk=plan.pk).first()
+        if roles.can_review_plan(user) and plan.status != PlanStatus.SUBMITTED
+        else None,
         "contacts_json": {
             str(k): [[c.pk, f"{c.name} · {c.title}" if c.title else c.name] for c in v]
             for k, v in contacts.items()
