@@ -78,8 +78,9 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     page.fill("#id_phone", "13800001111")
     page.fill("#id_email", "liu@example.com")
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(live_server.url + detail)
+    expect(page).to_have_url(live_server.url + detail + "#contacts")  # back on its tab
     contacts = page.locator("#contacts tbody tr")
+    expect(contacts.first).to_be_visible()
     expect(contacts).to_have_count(1)
     expect(contacts.first).to_contain_text("刘采购")
     expect(contacts.first).to_contain_text(zh(ContactLevel.BUSINESS_HEAD.label))
