@@ -94,6 +94,7 @@ def spot_check_list(request):
             c.pk: SpotCheckForm(
                 prefix=f"c{c.pk}",
                 html_form=f"check-{c.pk}",
+                about=f"{c.visit.account.name} {c.visit.visited_on:%Y-%m-%d}",
                 contacts=contacts.get(c.visit.account_id, []),
                 initial={
                     "result": c.result if c.result != SpotResult.PENDING else "",
