@@ -70,7 +70,8 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     expect(fields).to_contain_text("张伟")
     expect(fields).to_contain_text("0510-82001234")
 
-    # A contact, added from the archive page.
+    # A contact, added from the archive page's contacts tab.
+    page.locator("#archive-nav a[href='#contacts']").click()
     page.locator(f"a[href='{reverse('accounts:contact_new', args=[account.pk])}']").click()
     page.fill("#id_name", "刘采购")
     page.fill("#id_title", "采购经理")

@@ -17,7 +17,7 @@ from accounts.models import Contact
 from kam.tests.browser import login
 from kam.tests.demo_day import PASSWORD, demo_day
 from kam.tests.phone import assert_fits_width, shot, small_targets
-from visits.models import PlanLine, SpotCheck, Visit
+from visits.models import PlanLine, SpotCheck, Visit, VisitPlan
 from visits.models.records import RecordStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,6 +72,11 @@ def test_kam_on_the_road(narrow_page, wide_page, live_server, day):
     first = lines.order_by("pk").first() if not before else lines.get(pk=min(before))
     assert first.planned_on == dt.date(2026, 12, 16)
 
+    # This month's approved plan, read on the road.
+    current = VisitPlan.objects.get(kam=day.kam, month=dt.date(2026, 11, 1))
+    check_page(page, wide_page, url + reverse("visits:plan_detail", args=[current.pk]), "plan-read")
+    expect(page.locator("#plan-lines tbody tr").first).to_be_visible()
+
     # The account's summary and its contacts: each number a tap to call.
     archive = url + reverse("accounts:detail", args=[day.account.pk])
     check_page(page, wide_page, archive, "archive")
@@ -80,16 +85,14 @@ def test_kam_on_the_road(narrow_page, wide_page, live_server, day):
     expect(page.locator("#overview")).to_be_hidden()
     phones = Contact.objects.filter(account=day.account).exclude(phone="").count()
     expect(page.locator("#contacts a[href^='tel:']")).to_have_count(phones)
-    assert_fits_width(page)
     assert small_targets(page) == []
-    shot(page, "archive-contacts")
-    for section in ("timeline", "reports", "dealings", "history"):
-        page.locator(f"#archive-nav a[href='#{section}']").click()
-        expect(page.locator(f"#{section}")).to_be_visible()
-        assert_fits_width(page)
-        shot(page, f"archive-{section}")
-    wide_page.goto(archive + "#contacts")
-    shot(wide_page, "archive-contacts")
+    wide_page.goto(archive)
+    for section in ("contacts", "timeline", "reports", "dealings", "history"):
+        for each in (page, wide_page):
+            each.locator(f"#archive-nav a[href='#{section}']").click()
+            expect(each.locator(f"#{section}")).to_be_visible()
+            assert_fits_width(each)
+            shot(each, f"archive-{section}")
 
     # A visit recorded on the phone, then the month's record as cards.
     check_page(page, wide_page, url + reverse("visits:visit_new"), "visit-pick")
