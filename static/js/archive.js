@@ -35,6 +35,5 @@
     show(link.hash.slice(1));
   });
   window.addEventListener("hashchange", function () { show(location.hash.slice(1)); });
-  nav.classList.add("is-tabs");
   show(location.hash.slice(1));
 })();
