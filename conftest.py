@@ -6,7 +6,10 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
-pytest_plugins = ["kam.tests.browser"]  # browser_page, for every app's browser tests
+pytest_plugins = [
+    "kam.tests.browser",  # browser_page, for every app's browser tests
+    "kam.tests.phone",  # narrow_page and wide_page: pages at 390 and 1440 px
+]
 
 
 def pytest_configure(config):

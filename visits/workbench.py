@@ -30,7 +30,7 @@ from kam.models import User
 from kam.registry import WorkAction, WorkItem
 from kam.roles import Role
 from visits import rules
-from visits.compliance_windows import overdue_counts
+from visits.compliance.windows import overdue_counts
 from visits.models import PlanLine, Visit, VisitPlan, VisitRecord
 from visits.models.plans import PlanStatus
 from visits.models.records import RecordStatus

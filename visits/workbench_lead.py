@@ -20,7 +20,7 @@ from kam.models import User
 from kam.registry import WorkItem
 from kam.roles import EXECUTIVES, Role
 from visits import rules
-from visits.compliance_windows import overdue_counts
+from visits.compliance.windows import overdue_counts
 from visits.models import ExecutiveSchedule, ScheduledVisit, SpotCheck, VisitPlan
 from visits.models.records import RecordStatus, SpotResult
 from visits.months import add_months, month_end, month_of

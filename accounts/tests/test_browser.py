@@ -70,7 +70,8 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     expect(fields).to_contain_text("张伟")
     expect(fields).to_contain_text("0510-82001234")
 
-    # A contact, added from the archive page.
+    # A contact, added from the archive page's contacts tab.
+    page.locator("#archive-nav a[href='#contacts']").click()
     page.locator(f"a[href='{reverse('accounts:contact_new', args=[account.pk])}']").click()
     page.fill("#id_name", "刘采购")
     page.fill("#id_title", "采购经理")
@@ -78,8 +79,9 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     page.fill("#id_phone", "13800001111")
     page.fill("#id_email", "liu@example.com")
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(live_server.url + detail)
+    expect(page).to_have_url(live_server.url + detail + "#contacts")  # back on its tab
     contacts = page.locator("#contacts tbody tr")
+    expect(contacts.first).to_be_visible()
     expect(contacts).to_have_count(1)
     expect(contacts.first).to_contain_text("刘采购")
     expect(contacts.first).to_contain_text(zh(ContactLevel.BUSINESS_HEAD.label))

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,6 +105,13 @@ def account_list(request):
     )
 
 
+def _page_number(request, param: str) -> int:
+    """A page number from the query string; anything else (text, "²", a 5,000-digit number
+    that int() refuses) is page 1."""
+    value = request.GET.get(param, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else 1
+
+
 @login_required
 def account_detail(request, pk):
     grant = selectors.archive_for_user(request.user, pk)
@@ -112,18 +120,24 @@ def account_detail(request, pk):
         user=request.user, account=account, action=AccessAction.VIEW, loan=grant.loan
     )
     can_edit = roles.can_edit_archive(request.user, account)
+    # Sections other apps contribute (sales figures, receivables): kam.registry. "main"
+    # panels join the overview, "side" panels (receivables, complaints) have their own tab.
+    panels = registry.panels_for(request, account, can_edit)
     return render(
         request,
         "accounts/detail.html",
         {
             "account": account,
-            # Sections other apps contribute (sales figures, receivables): kam.registry.
-            "panels": registry.panels_for(request, account, can_edit),
+            "main_panels": [(p, d) for p, d in panels if p.column == "main"],
+            "side_panels": [(p, d) for p, d in panels if p.column != "main"],
             "loan": grant.loan,
             "contacts": selectors.account_contacts(account),
             "events": account.events.all(),
             "reports": account.reports.select_related("uploaded_by"),
-            "timeline": selectors.account_timeline(account),
+            "timeline": selectors.account_timeline_page(
+                account, kind=request.GET.get("kind", ""), page=_page_number(request, "tl_page")
+            ),
+            "timeline_kinds": selectors.timeline_filter_choices(),
             "history": selectors.account_history(account),
             "reviews": account.reviews.select_related("reviewer")[:6],
             "can_edit": can_edit,
@@ -193,7 +207,12 @@ def account_retire(request, pk):
     return redirect("accounts:detail", pk=pk)
 
 
-def _child_form(request, pk, form_class, model, child_pk, save, title):
+def _detail_section(pk, section: str):
+    """Back to the archive page, on the tab (or at the anchor) of what was just saved."""
+    return redirect(reverse("accounts:detail", args=[pk]) + f"#{section}")
+
+
+def _child_form(request, pk, form_class, model, child_pk, save, title, section):
     account = selectors.account_for_owner(request.user, pk)
     instance = get_object_or_404(model, pk=child_pk, account=account) if child_pk else None
     form = form_class(request.POST or None, request.FILES or None, instance=instance)
@@ -208,7 +227,7 @@ def _child_form(request, pk, form_class, model, child_pk, save, title):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("accounts:detail", pk=pk)
+            return _detail_section(pk, section)
     return render(
         request, "accounts/child_form.html", {"form": form, "account": account, "title": title}
     )
@@ -220,7 +239,7 @@ def contact_edit(request, pk, contact_pk=None):
         services.contact_save(account=account, by=request.user, data=data, contact=instance)
 
     title = _("Edit contact") if contact_pk else _("New contact")
-    return _child_form(request, pk, ContactForm, Contact, contact_pk, save, title)
+    return _child_form(request, pk, ContactForm, Contact, contact_pk, save, title, "contacts")
 
 
 @login_required
@@ -229,7 +248,7 @@ def event_edit(request, pk, event_pk=None):
         services.event_save(account=account, by=request.user, data=data, event=instance)
 
     title = _("Edit event") if event_pk else _("New event")
-    return _child_form(request, pk, EventForm, AccountEvent, event_pk, save, title)
+    return _child_form(request, pk, EventForm, AccountEvent, event_pk, save, title, "timeline")
 
 
 @login_required
@@ -237,7 +256,9 @@ def report_add(request, pk):
     def save(account, data, instance):
         services.report_add(account=account, by=request.user, data=data)
 
-    return _child_form(request, pk, ReportForm, FinancialReport, None, save, _("New report"))
+    return _child_form(
+        request, pk, ReportForm, FinancialReport, None, save, _("New report"), "reports"
+    )
 
 
 @login_required

@@ -35,7 +35,8 @@ def test_kam_sees_an_overdue_complaint_on_the_archive_and_in_the_list(browser_pa
     )
 
     login(page, live_server, "chenjing", PASSWORD)
-    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]))
+    # The archive's receivables and complaints tab (templates/accounts/detail.html).
+    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]) + "#dealings")
     card = page.locator("#complaints-card")
     expect(
         card.locator(f"a[href='{reverse('complaints:account', args=[account.pk])}']")

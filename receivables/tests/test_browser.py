@@ -92,7 +92,8 @@ def test_kam_records_a_payment_and_sees_balance_and_aging_change(browser_page, l
     assert (payment.amount, payment.applied) == (Decimal("12000.00"), Decimal("11500.00"))
 
     # The archive page and the views a KAM uses, kept for a look at the layout.
-    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]))
+    # The archive's receivables and complaints tab (templates/accounts/detail.html).
+    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]) + "#dealings")
     expect(page.locator("#card-outstanding")).to_have_text("3,500.00")
     expect(page.locator(".timeline")).to_contain_text("FP-0001")
     screenshot(page, "receivables_archive_card")

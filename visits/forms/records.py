@@ -15,6 +15,10 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 2})
 
 
+def _row_label(label, row: str) -> str:
+    return f"{str(label).capitalize()}: {row}" if row else str(label).capitalize()
+
+
 def _contact_label(contact) -> str:
     level = contact.get_level_display()
     return f"{contact.name} · {contact.title or level}"
@@ -130,11 +134,20 @@ class RecordReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
+            # The table's cells have no <label>: each control names its line for screen
+            # readers (and the phone's card layout, where the header row is gone).
+            line = f"{row.line.account} {row.line.planned_on:%m-%d}"
             self.fields[f"review_{row.line.pk}"] = forms.ChoiceField(
-                choices=REVIEW_CHOICES, initial=row.review, label=str(row.line.account)
+                choices=REVIEW_CHOICES,
+                initial=row.review,
+                label=str(row.line.account),
+                widget=forms.Select(attrs={"aria-label": _row_label(_("Review"), line)}),
             )
             self.fields[f"note_{row.line.pk}"] = forms.CharField(
-                required=False, max_length=300, initial=row.line.review_note
+                required=False,
+                max_length=300,
+                initial=row.line.review_note,
+                widget=forms.TextInput(attrs={"aria-label": _row_label(_("Review note"), line)}),
             )
 
     def reviews(self) -> dict[int, tuple[str, str]]:
@@ -159,12 +172,14 @@ class SpotCheckForm(forms.Form):
     called_contact = forms.ChoiceField(label=_("contact called"), required=False)
     notes = forms.CharField(label=_("notes"), required=False, max_length=300)
 
-    def __init__(self, *args, contacts, html_form: str = "", **kwargs):
+    def __init__(self, *args, contacts, html_form: str = "", about: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self._contacts = {str(c.pk): c for c in contacts}
         if html_form:  # one row of a table, posted by a form element outside the table
             for f in self.fields.values():
                 f.widget.attrs["form"] = html_form
+                # No <label> in a table cell: the control says what it is and which visit.
+                f.widget.attrs["aria-label"] = _row_label(f.label, about)
         self.fields["called_contact"].choices = [("", "—")] + [
             (str(c.pk), f"{_contact_label(c)} {c.phone}".strip()) for c in contacts
         ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Contact
+from accounts.selectors import archives_readable_by
 from kam import roles
 from visits.forms.records import SpotCheckForm
 from visits.models import Visit
@@ -29,6 +30,21 @@ def _contacts(account_ids) -> dict[int, list[Contact]]:
     for contact in Contact.objects.filter(account__in=account_ids, is_active=True):
         out[contact.account_id].append(contact)
     return out
+
+
+def _phones(user, checks, contacts) -> dict[int, list[Contact]]:
+    """Whom the checker may call, per account: contacts with a number, and only on accounts
+    whose archive he may read (contacts are archive material, SPEC §2)."""
+    readable = set(
+        archives_readable_by(user)
+        .filter(pk__in={c.visit.account_id for c in checks})
+        .values_list("pk", flat=True)
+    )
+    return {
+        account: [c for c in people if c.phone]
+        for account, people in contacts.items()
+        if account in readable
+    }
 
 
 CHECKS_PER_PAGE = 50
@@ -73,10 +89,12 @@ def spot_check_list(request):
                 .order_by("visited_on", "pk")
             )
         contacts = _contacts({c.visit.account_id for c in checks})
+        context["phones"] = _phones(user, checks, contacts)
         context["forms"] = {
             c.pk: SpotCheckForm(
                 prefix=f"c{c.pk}",
                 html_form=f"check-{c.pk}",
+                about=f"{c.visit.account.name} {c.visit.visited_on:%Y-%m-%d}",
                 contacts=contacts.get(c.visit.account_id, []),
                 initial={
                     "result": c.result if c.result != SpotResult.PENDING else "",
@@ -86,7 +104,10 @@ def spot_check_list(request):
             )
             for c in checks
         }
-    context["rows"] = [(c, context.get("forms", {}).get(c.pk)) for c in checks]
+    phones = context.get("phones", {})
+    context["rows"] = [
+        (c, context.get("forms", {}).get(c.pk), phones.get(c.visit.account_id, [])) for c in checks
+    ]
     context["prev_month"], context["next_month"] = add_months(month, -1), add_months(month, 1)
     return render(request, "visits/spot_checks.html", context)
 
