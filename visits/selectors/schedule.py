@@ -36,7 +36,7 @@ from visits.scheduling import SCHEDULE_ROLES
 SCHEDULED_TIERS = (Tier.STRATEGIC, Tier.IMPORTANT)
 
 
-def _matching_visits() -> QuerySet[Visit]:
+def matching_visits() -> QuerySet[Visit]:
     """Visits that make an item (the outer row) done: same visitor, account and month."""
     return Visit.objects.filter(
         visitor=OuterRef("visitor"),
@@ -68,7 +68,7 @@ def item_is_done(item: ScheduledVisit) -> bool:
 
 def with_done(items: QuerySet[ScheduledVisit]) -> QuerySet[ScheduledVisit]:
     """Annotate `done_visit_id` and `done_on` (the first matching visit) on each item."""
-    first = _matching_visits().order_by("visited_on", "pk")
+    first = matching_visits().order_by("visited_on", "pk")
     return items.annotate(
         done_visit_id=Subquery(first.values("pk")[:1]),
         done_on=Subquery(first.values("visited_on")[:1]),
@@ -118,7 +118,7 @@ def schedule_load(schedule: ExecutiveSchedule) -> list[LoadRow]:
     """Per visitor and month, in two queries: the counts, then the visitors they name."""
     counts = (
         live_items(schedule)
-        .annotate(is_done=Exists(_matching_visits()))
+        .annotate(is_done=Exists(matching_visits()))
         .order_by()
         .values("visitor_id", "month")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
