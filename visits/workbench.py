@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from kam import roles
 from kam.dues import urgency_for
 from kam.models import User
+from kam.periods import month_label
 from kam.registry import WorkAction, WorkItem
 from kam.roles import Role
 from visits import rules
@@ -55,11 +56,6 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
         found += kam_items(user, today)
     found += lead.items(user, today)
     return found
-
-
-def month_label(month: dt.date) -> str:
-    """ "2026年6月" / "June 2026": a month as people say it."""
-    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def section_for(due_on: dt.date | None, today: dt.date, section: str) -> str:

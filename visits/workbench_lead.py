@@ -17,6 +17,7 @@ from accounts.models.archive import Status
 from kam import roles
 from kam.dues import urgency_for
 from kam.models import User
+from kam.periods import month_label
 from kam.registry import WorkItem
 from kam.roles import EXECUTIVES, Role
 from visits import rules
@@ -32,7 +33,7 @@ from visits.selectors.schedule import matching_visits
 from visits.selectors.spot_checks import sample_size, spot_check_population
 from visits.services.plans import plan_due_on
 from visits.tally import tally_catch_up
-from visits.workbench import month_label, section_for
+from visits.workbench import section_for
 
 
 def items(user: User, today: dt.date) -> list[WorkItem]:
