@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -97,12 +97,8 @@ def _serves_and_records(user: User, month: dt.date) -> tuple[bool, dict[dt.date,
 
 
 def checkin_url(account_id: int, line_id: int) -> str:
-    """The check-in page (签到) for a planned visit, or "" while this build has none."""
-    try:
-        base = reverse("visits:checkin")
-    except NoReverseMatch:  # the check-in pages arrive with their own branch
-        return ""
-    return f"{base}?{urlencode({'account': account_id, 'line': line_id})}"
+    """The check-in page (签到) for a planned visit."""
+    return f"{reverse('visits:checkin')}?{urlencode({'account': account_id, 'line': line_id})}"
 
 
 def visit_url(account_id: int, line_id: int) -> str:
@@ -111,10 +107,11 @@ def visit_url(account_id: int, line_id: int) -> str:
 
 def _visit_item(line: PlanLine, today: dt.date) -> WorkItem:
     record = visit_url(line.account_id, line.pk)
-    actions = [WorkAction(_("Record a visit"), record, "record")]
     checkin = checkin_url(line.account_id, line.pk)
-    if checkin:
-        actions.append(WorkAction(_("Check in"), checkin, "checkin"))
+    actions = [
+        WorkAction(_("Check in"), checkin, "checkin"),
+        WorkAction(_("Record a visit"), record, "record"),
+    ]
     is_today = line.planned_on == today
     day = line.planned_on
     parts = [] if is_today else [f"{date_format(day, 'MONTH_DAY_FORMAT')} {date_format(day, 'l')}"]

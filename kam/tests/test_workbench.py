@@ -68,11 +68,11 @@ def expected(*rows) -> list[tuple]:
 
 
 def visit_actions(account, line) -> tuple:
-    """登记拜访 always; 签到 once the check-in page is in the build."""
-    actions = [("record", visit_url(account.pk, line.pk))]
-    if checkin_url(account.pk, line.pk):
-        actions.append(("checkin", checkin_url(account.pk, line.pk)))
-    return tuple(actions)
+    """签到 first (she is at the customer), then 登记拜访."""
+    return (
+        ("checkin", checkin_url(account.pk, line.pk)),
+        ("record", visit_url(account.pk, line.pk)),
+    )
 
 
 def schedule_url() -> str:
