@@ -117,7 +117,7 @@ def account_contacts(account: KeyAccount) -> QuerySet[Contact]:
 TIMELINE_FILTERS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "visit": (
         pgettext_lazy("timeline kind", "Visits"),
-        ("visit", "visit_withdrawn", "itinerary_change"),
+        ("visit", "visit_withdrawn", "itinerary_change", "location_set"),
     ),
     "contract": (
         pgettext_lazy("timeline kind", "Contracts"),

@@ -79,7 +79,8 @@ class Office:
         PlanLine.objects.bulk_create(
             PlanLine(
                 plan=self.plan,
-                account=self.accounts[i % len(self.accounts)],
+                # Thirty days an account: a plan never visits an account twice on one day.
+                account=self.accounts[(i // 30) % len(self.accounts)],
                 planned_on=JUNE + dt.timedelta(days=i % 30),
                 purposes=["relationship", "share"],
             )

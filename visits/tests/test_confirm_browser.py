@@ -98,7 +98,8 @@ def test_kam_is_asked_before_submitting_and_no_means_nothing_is_saved(
     # Retiring an account.
     dialogs.agree = False
     account = people["account"]
-    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]))
+    # The retire button sits in the archive's history section.
+    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]) + "#history")
     retire = "form[action$='/retire/'] button"
     ask_and_dismiss(page, dialogs, retire)
     assert not KeyAccount.objects.get(pk=account.pk).is_archived
@@ -107,6 +108,7 @@ def test_kam_is_asked_before_submitting_and_no_means_nothing_is_saved(
         page.locator(retire).click()
     assert KeyAccount.objects.get(pk=account.pk).is_archived
     # Restoring asks nothing: it takes nothing away.
+    page.goto(live_server.url + reverse("accounts:detail", args=[account.pk]) + "#history")
     before = len(dialogs.messages)
     with page.expect_navigation():
         page.locator(retire).click()

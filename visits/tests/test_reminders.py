@@ -85,7 +85,7 @@ def test_visits_due_a_week_before_the_months_windows_close(office, today, fires)
             "visits_due:2026-06",
         )
         # two of her three accounts still lack a visit
-        assert note.title == "2 of your accounts still need a visit in 2026-06"
+        assert note.title == "2 of your accounts still need a visit in June 2026"
         assert note.due_on == D(2026, 6, 30)  # worded when shown, never frozen in the title
         assert note.body == "Accounts short of a visit, by visitor: Key account manager 2"
         assert note.url == reverse("visits:compliance_kam", args=[office.owner.pk]) + "?p=2026-06"
@@ -104,7 +104,7 @@ def test_visits_due_names_the_roles_still_owed(office):
     """Under the full §13 table June closes the managers' and executives' windows too."""
     assert visits_due(D(2026, 6, 23)) == 2
     note = Notification.objects.get(recipient=office.owner)
-    assert note.title == "3 of your accounts still need a visit in 2026-06"
+    assert note.title == "3 of your accounts still need a visit in June 2026"
     assert str(Role.SALES_MANAGER.label) in note.body
     assert str(Role.KAM.label) in note.body
 
@@ -190,7 +190,7 @@ def test_plan_reminder_three_days_ahead_and_on_the_25th(office, cast, today, sta
     }
     # One title for both stages: "due today" would be false when read the next day.
     assert set(Notification.objects.values_list("title", "due_on")) == {
-        ("Submit your visit plan for 2026-07", D(2026, 6, 25))
+        ("Submit your visit plan for July 2026", D(2026, 6, 25))
     }
     assert plan_due(today) == 0
 
@@ -244,7 +244,7 @@ def test_record_reminder_follows_the_5th_of_month_rule(office, cast, today, stag
     assert sent("record_due") == sorted([(office.owner.pk, key), (without_accounts.pk, key)])
     note = Notification.objects.filter(recipient=office.owner).get()
     assert note.url == f"{reverse('visits:my_record')}?month={month:%Y-%m}"
-    assert note.title == f"Submit your visit record for {month:%Y-%m}"
+    assert note.title == f"Submit your visit record for {month:%B %Y}"
     assert note.due_on == record_due_on(month)
     assert record_due(today) == 0
 
