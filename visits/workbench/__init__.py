@@ -4,7 +4,7 @@
   accounts still owed her visit this month under the frequency rules (from the compliance
   rollup), the monthly record and the plans due, plans returned to her;
 - a sales manager: records to review, last month's spot-check calls, team plans not yet
-  submitted (visits/workbench_lead.py, with the others below);
+  submitted (visits/workbench/lead.py, with the others below);
 - the sales VP: plans waiting for her review;
 - sales managers and executives: their own scheduled visits; executives: the festival
   communication while its window is open;
@@ -47,7 +47,7 @@ WEEK_SHOWN = 5
 
 
 def items(user: User, today: dt.date) -> list[WorkItem]:
-    from visits import workbench_lead as lead
+    from visits.workbench import lead
 
     if not user.is_active:
         return []
