@@ -11,7 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from accounts.models import (
     ArchiveAccess,
@@ -221,6 +221,18 @@ class HistoryEntry:
     kind: str  # "+" created, "~" changed, "-" deleted
     subject: str
     changes: list[FieldChange]
+
+    @property
+    def action(self) -> str:
+        """The word for the kind of change, as the change-history partial shows it."""
+        return str(HISTORY_ACTIONS.get(self.kind, HISTORY_ACTIONS["~"]))
+
+
+HISTORY_ACTIONS = {
+    "+": gettext_lazy("created"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
 
 
 def _related_names(records: list) -> dict:

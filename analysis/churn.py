@@ -140,6 +140,14 @@ def _open_complaints() -> Coalesce:
     return Coalesce(Subquery(n, output_field=IntegerField()), Value(0))
 
 
+# How a score is shown: red from HIGH_RISK, amber from MEDIUM_RISK, grey below (a kam.tones tone).
+HIGH_RISK, MEDIUM_RISK = 6, 3
+
+
+def risk_tone(score: int) -> str:
+    return "danger" if score >= HIGH_RISK else "warning" if score >= MEDIUM_RISK else "secondary"
+
+
 def at_risk(
     accounts: QuerySet[KeyAccount], today: dt.date, w: dict[str, ChurnWeight]
 ) -> QuerySet[KeyAccount]:

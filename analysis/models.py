@@ -202,6 +202,11 @@ class TierProposal(models.Model):
         order = [Tier.POTENTIAL, Tier.IMPORTANT, Tier.STRATEGIC]
         return order.index(self.to_tier) > order.index(self.from_tier)
 
+    @property
+    def is_proposed(self) -> bool:
+        """Still waiting for the sales VP's decision."""
+        return self.status == ProposalStatus.PROPOSED
+
 
 class Reason(models.TextChoices):
     REVENUE_DROP = "revenue_drop", _("Invoiced revenue falling against last year")

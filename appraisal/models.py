@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from kam.money import MONEY
 from kam.periods import quarter_label, year_label
+from kam.tones import ToneOf, toned
 
 
 class Dimension(models.IntegerChoices):
@@ -46,6 +47,7 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+@toned(open="light", scored="info", final="success")
 class PeriodStatus(models.TextChoices):
     OPEN = "open", _("Not scored yet")
     SCORED = "scored", _("Scored")
@@ -124,6 +126,7 @@ class Period(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
     )
+    status_tone = ToneOf("status", PeriodStatus)
     scheme = models.ForeignKey(
         Scheme,
         on_delete=models.PROTECT,

@@ -7,12 +7,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import KeyAccount
+from kam.tones import ToneOf, toned
 
 
+@toned(serious="danger", ordinary="warning", minor="light")
 class Severity(models.TextChoices):
     SERIOUS = "serious", _("Serious")
     ORDINARY = "ordinary", _("Ordinary")
@@ -57,6 +60,7 @@ class Channel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@toned(open="primary", resolved="info", closed="secondary")
 class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved, awaiting follow-up call")
@@ -80,6 +84,7 @@ class Complaint(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"))
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
+    severity_tone = ToneOf("severity", Severity)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -90,6 +95,7 @@ class Complaint(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
     )
+    status_tone = ToneOf("status", ComplaintStatus)
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     follow_up_on = models.DateField(_("follow-up call on"), null=True, blank=True)
@@ -149,3 +155,20 @@ class Complaint(models.Model):
     @property
     def resolved_late(self) -> bool:
         return self.resolved_on is not None and self.resolved_on > self.due_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ComplaintStatus.OPEN
+
+    @property
+    def is_resolved(self) -> bool:
+        """Resolved and waiting for the follow-up call."""
+        return self.status == ComplaintStatus.RESOLVED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ComplaintStatus.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()

@@ -147,3 +147,15 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ExportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ExportStatus.FAILED
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == ExportStatus.QUEUED

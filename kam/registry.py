@@ -42,6 +42,15 @@ def _always(user: User) -> bool:
 # Menu ----------------------------------------------------------------------------------------
 
 
+def is_current(active_on: Iterable[str], view_name: str | None) -> bool:
+    """Whether the page `view_name` is one of `active_on`: view names (`app:name`) or
+    namespaces (`app:`), whole names compared, never parts of them. The navigation bar marks
+    its current link (class and aria-current) by this alone."""
+    here = view_name or ""
+    namespace = here.rpartition(":")[0] + ":" if ":" in here else None
+    return any(a in (here, namespace) for a in active_on)
+
+
 @dataclass(frozen=True)
 class MenuGroup:
     """A dropdown of the navigation bar; shown when at least one of its entries is."""
@@ -331,11 +340,8 @@ class Registry:
         (whole names compared, never parts of them)."""
         from django.urls import reverse
 
-        here = view_name or ""
-        namespace = here.rpartition(":")[0] + ":" if ":" in here else None
-
         def item(e: MenuEntry) -> dict:
-            active = any(a in (here, namespace) for a in (e.active_on or (e.url_name,)))
+            active = is_current(e.active_on or (e.url_name,), view_name)
             return {"key": e.key, "label": e.label, "url": reverse(e.url_name), "active": active}
 
         shown = sorted(

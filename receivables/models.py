@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import KeyAccount
 from kam.money import MONEY, money_text
+from kam.tones import ToneOf, toned
 
 POSITIVE = [MinValueValidator(Decimal("0.01"), _("The amount must be at least 0.01 yuan."))]
 
@@ -311,6 +312,7 @@ class CollectionAction(models.Model):
         return f"{self.account} {self.acted_on:%Y-%m-%d}"
 
 
+@toned(confirmed="success", disputed="danger")
 class ReconciliationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by the customer")
     DISPUTED = "disputed", _("Disputed")
@@ -329,6 +331,7 @@ class Reconciliation(models.Model):
     our_balance = models.DecimalField(_("our balance (yuan)"), **MONEY)
     customer_balance = models.DecimalField(_("customer's balance (yuan)"), **MONEY)
     status = models.CharField(_("result"), max_length=20, choices=ReconciliationStatus.choices)
+    status_tone = ToneOf("status", ReconciliationStatus)
     contact_name = models.CharField(_("confirmed by (customer)"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(

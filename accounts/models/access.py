@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.archive import KeyAccount
@@ -52,6 +53,19 @@ class ArchiveLoan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} → {self.requester}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == LoanStatus.PENDING
+
+    @property
+    def is_current(self) -> bool:
+        """Approved and not yet past its last day: the requester may read the archive."""
+        return self.status == LoanStatus.APPROVED and self.until >= timezone.localdate()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == LoanStatus.APPROVED and self.until < timezone.localdate()
 
 
 class AccessAction(models.TextChoices):

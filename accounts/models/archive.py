@@ -8,8 +8,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.validators import normalise_credit_code, validate_credit_code
 from kam.money import MONEY
+from kam.tones import ToneOf, toned
 
 
+@toned(strategic="danger", important="primary", potential="light")
 class Tier(models.TextChoices):
     STRATEGIC = "strategic", _("Strategic")
     IMPORTANT = "important", _("Important")
@@ -58,6 +60,7 @@ class KeyAccount(models.Model):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.POTENTIAL)
+    tier_tone = ToneOf("tier", Tier)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DEVELOPING
     )
@@ -114,6 +117,10 @@ class KeyAccount(models.Model):
         """Share of the standard archive fields that are filled, in percent."""
         filled = sum(1 for f in STANDARD_FIELDS if getattr(self, f) not in ("", None))
         return round(100 * filled / len(STANDARD_FIELDS))
+
+    @property
+    def is_lost(self) -> bool:
+        return self.status == Status.LOST
 
 
 class ContactLevel(models.TextChoices):
@@ -259,6 +266,47 @@ class ArchiveReview(models.Model):
         return f"{self.account} {self.reviewed_on}"
 
 
+# How the timeline names each kind the services write (TimelineEntry.kind); an unknown kind
+# shows its code. Plain strings for the other apps' kinds, as in
+# accounts.selectors.TIMELINE_FILTERS (accounts imports no app above it).
+TIMELINE_LABELS: dict[str, object] = {
+    "created": _("Archive created"),
+    "imported": _("Imported"),
+    "updated": _("Archive changed"),
+    "retired": _("Retired"),
+    "restored": _("Restored"),
+    "contact_added": _("Contact added"),
+    "contact_changed": _("Contact changed"),
+    "event": _("Event"),
+    "report": _("Report"),
+    "major_matter": _("Major matter"),
+    "review": _("Semiannual review"),
+    "handover": _("Hand-over"),
+    "loan_approved": _("Loan approved"),
+    "loan_refused": _("Loan refused"),
+    "contract": _("Contract"),
+    "contract_changed": _("Contract changed"),
+    "contract_status": _("Contract status"),
+    "invoice": _("Invoice"),
+    "invoice_changed": _("Invoice changed"),
+    "invoice_cancelled": _("Invoice cancelled"),
+    "payment": _("Payment"),
+    "payment_reversed": _("Payment reversed"),
+    "credit_applied": _("Credit applied"),
+    "collection": _("Collection action"),
+    "reconciliation": _("Reconciliation"),
+    "complaint": _("Complaint"),
+    "complaint_changed": _("Complaint changed"),
+    "complaint_resolved": _("Complaint resolved"),
+    "complaint_follow_up": _("Follow-up call"),
+    "complaint_reopened": _("Complaint reopened"),
+    "visit": _("Visit"),
+    "visit_withdrawn": _("Visit withdrawn"),
+    "itinerary_change": _("Itinerary change"),
+    "location_set": _("Customer location set"),
+}
+
+
 class TimelineEntry(models.Model):
     """One line of an account's timeline (§5.2). Services write it beside the business record,
     so one indexed query shows visits, contracts, payments, matters, reviews and hand-overs."""
@@ -278,3 +326,7 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+    @property
+    def kind_label(self) -> str:
+        return str(TIMELINE_LABELS.get(self.kind, self.kind))

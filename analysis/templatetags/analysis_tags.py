@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from analysis.churn import risk_tone
+
 register = template.Library()
 
 CLASS_TONES = {"A": "text-bg-success", "B": "text-bg-info", "C": "text-bg-light border"}
@@ -9,6 +11,12 @@ CLASS_TONES = {"A": "text-bg-success", "B": "text-bg-info", "C": "text-bg-light 
 @register.filter
 def class_tone(klass: str) -> str:
     return CLASS_TONES.get(klass, "")
+
+
+@register.filter(name="risk_tone")
+def risk_tone_of(score: int) -> str:
+    """`text-bg-{{ a.risk|risk_tone }}`: a churn-risk score's tone (analysis.churn.risk_tone)."""
+    return risk_tone(score)
 
 
 @register.simple_tag

@@ -1,5 +1,6 @@
 // The monthly plan form: add lines without a round trip, Enter for the next line, contacts
-// that follow the account, and the requirement counts beside the form kept live.
+// that follow the account, and the requirement counts beside the form kept live (the verdicts
+// themselves come from the server: visits.selectors.plans.AccountNeed).
 (function () {
   "use strict";
   const form = document.getElementById("plan-form");
@@ -8,6 +9,7 @@
   const template = document.getElementById("empty-row");
   const total = form.querySelector("input[name$='-TOTAL_FORMS']");
   const contacts = JSON.parse(document.getElementById("plan-contacts").textContent);
+  const verdicts = JSON.parse(document.getElementById("plan-verdicts").textContent);
   const monthStart = template.content.querySelector("[data-role=date]").min;
 
   function liveRows() {
@@ -62,21 +64,22 @@
       const account = field(row, "account").value;
       if (account && !removed) planned[account] = (planned[account] || 0) + 1;
     });
+    // Whether a count falls short, fits or overshoots is decided on the server: each account
+    // carries its verdict for 0, 1, 2, … lines (data-verdicts, the last holds beyond), and
+    // #plan-verdicts says how each verdict looks. Here the counts change, nothing else.
     let gaps = 0;
     const states = {};
     document.querySelectorAll("[data-need]").forEach(function (item) {
       const n = planned[item.dataset.need] || 0;
-      const min = parseInt(item.dataset.min, 10);
-      const max = item.dataset.max ? parseInt(item.dataset.max, 10) : null;
-      const tone = n < min ? "text-danger" : max !== null && n > max ? "text-info" : "text-success";
-      const mark = n < min ? "⚠" : max !== null && n > max ? "ℹ" : "✓";
-      const range = item.dataset.applies === "0" ? "—" : max !== null && max !== min ? min + "–" + max : String(min);
+      const scale = item.dataset.verdicts.split(" ");
+      const verdict = verdicts[scale[Math.min(n, scale.length - 1)]];
       const count = item.querySelector(".need-planned");
       count.textContent = n;
-      count.className = "need-planned fw-semibold " + tone;
-      item.querySelector(".need-mark").textContent = mark;
-      states[item.dataset.need] = { text: mark + " " + n + " / " + range, tone: tone };
-      if (n < min) gaps += 1;
+      count.className = "need-planned fw-semibold text-" + verdict.tone;
+      item.querySelector(".need-mark").textContent = verdict.mark;
+      const text = verdict.mark + " " + n + " / " + item.dataset.required;
+      states[item.dataset.need] = { text: text, tone: "text-" + verdict.tone };
+      if (verdict.gap) gaps += 1;
     });
     // Beside each line's account, the same count: how this account stands with the rules.
     liveRows().forEach(function (row) {

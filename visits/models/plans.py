@@ -11,8 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Contact, KeyAccount
 from kam.periods import month_label
+from kam.tones import ToneOf, toned
 
 
+@toned(draft="secondary", submitted="warning", returned="danger", approved="success")
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -31,6 +33,7 @@ class VisitPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
+    status_tone = ToneOf("status", PlanStatus)
     due_on = models.DateField(_("due on"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # Set by the first submission only: a plan returned and resubmitted was still on time.
@@ -66,7 +69,20 @@ class VisitPlan(models.Model):
         """A submitted plan waits for the VP; an approved one is the month's commitment."""
         return self.status in {PlanStatus.DRAFT, PlanStatus.RETURNED}
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == PlanStatus.SUBMITTED
 
+    @property
+    def is_returned(self) -> bool:
+        return self.status == PlanStatus.RETURNED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == PlanStatus.APPROVED
+
+
+@toned(pending="light", as_planned="success", rescheduled="warning", missed="danger")
 class LineReview(models.TextChoices):
     """The sales manager's reading of a plan line against the record (§14.2)."""
 
@@ -103,6 +119,7 @@ class PlanLine(models.Model):
     review = models.CharField(
         _("review"), max_length=20, choices=LineReview.choices, default=LineReview.PENDING
     )
+    review_tone = ToneOf("review", LineReview)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
     history = HistoricalRecords()
 

@@ -3,15 +3,18 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Contact, KeyAccount
 from kam.periods import month_label
+from kam.tones import ToneOf, toned
 from visits.models.choices import VisitKind
 from visits.models.plans import PlanLine
 
 
+@toned(open="secondary", submitted="warning", returned="danger", reviewed="success")
 class RecordStatus(models.TextChoices):
     OPEN = "open", _("Open")
     SUBMITTED = "submitted", _("Submitted")
@@ -34,6 +37,7 @@ class VisitRecord(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.OPEN
     )
+    status_tone = ToneOf("status", RecordStatus)
     due_on = models.DateField(_("due on"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)
@@ -66,6 +70,19 @@ class VisitRecord(models.Model):
     def is_open(self) -> bool:
         """Her visits of the month may change: not yet submitted, or returned to her."""
         return self.status in {RecordStatus.OPEN, RecordStatus.RETURNED}
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == RecordStatus.RETURNED
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == RecordStatus.REVIEWED
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still not submitted after its deadline (a returned record has its own message)."""
+        return self.status == RecordStatus.OPEN and self.due_on < timezone.localdate()
 
 
 class RecordTransition(models.Model):
@@ -157,6 +174,7 @@ class Visit(models.Model):
         return self.plan_line_id is None
 
 
+@toned(pending="light", confirmed="success", not_confirmed="danger", unreachable="secondary")
 class SpotResult(models.TextChoices):
     PENDING = "pending", _("To be called")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -178,6 +196,7 @@ class SpotCheck(models.Model):
     result = models.CharField(
         _("result"), max_length=20, choices=SpotResult.choices, default=SpotResult.PENDING
     )
+    result_tone = ToneOf("result", SpotResult)
     called_contact = models.ForeignKey(
         Contact,
         on_delete=models.PROTECT,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models.archive import Tier
 from kam.roles import Role
+from kam.tones import ToneOf
 from visits.models.choices import Period, RuleKind
 
 # The policy names who visits: the owner KAM, the sales manager, the three VPs and the GM.
@@ -26,6 +27,7 @@ class FrequencyRule(models.Model):
         max_length=20,
         choices=[(Tier.STRATEGIC, Tier.STRATEGIC.label), (Tier.IMPORTANT, Tier.IMPORTANT.label)],
     )
+    tier_tone = ToneOf("tier", Tier)
     kind = models.CharField(
         _("kind"), max_length=20, choices=RuleKind.choices, default=RuleKind.VISIT
     )

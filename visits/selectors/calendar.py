@@ -79,6 +79,14 @@ class Entry:
         return str(STATE_LABELS.get(self.state, ""))
 
     @property
+    def glyph(self) -> str:
+        """The mark before the entry's name: ✓ for a visit made, ! for a past plan line with
+        no visit recorded, nothing for the rest."""
+        if self.kind == VISIT or self.state == DONE:
+            return "✓"
+        return "!" if self.state == NOT_RECORDED else ""
+
+    @property
     def purpose_text(self) -> str:
         return "、".join(self.purposes)
 

@@ -126,6 +126,26 @@ def previous_plan(plan: VisitPlan) -> VisitPlan | None:
     )
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """An account's standing in a monthly plan, with how the page shows it (a kam.tones tone)."""
+
+    key: str
+    mark: str
+    tone: str
+    is_gap: bool = False
+
+    def as_json(self) -> dict:
+        return {"mark": self.mark, "tone": self.tone, "gap": self.is_gap}
+
+
+VERDICTS = {
+    "gap": Verdict("gap", "⚠", "danger", is_gap=True),
+    "met": Verdict("met", "✓", "success"),
+    "over": Verdict("over", "ℹ", "info"),
+}
+
+
 @dataclass
 class AccountNeed:
     """One account beside the plan: what §13 asks of its KAM this month (net of visits already
@@ -142,13 +162,43 @@ class AccountNeed:
     notes: list[str] = field(default_factory=list)
     own_notes: list[str] = field(default_factory=list)
 
+    def verdict_for(self, planned: int) -> Verdict:
+        """How the account stands with `planned` visits in the plan: short of what is owed,
+        within it, or beyond its ceiling. The one place this is judged: the page prints it and
+        the plan form's script looks it up in `verdict_scale` as lines come and go."""
+        if planned < self.min_count:
+            return VERDICTS["gap"]
+        if self.max_count is not None and planned > self.max_count:
+            return VERDICTS["over"]
+        return VERDICTS["met"]
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.verdict_for(self.planned)
+
+    @property
+    def verdict_scale(self) -> str:
+        """The verdict for 0, 1, 2, … planned visits, space-separated; the last one holds for
+        any larger count. The script reads it instead of knowing the rule."""
+        top = self.max_count + 1 if self.max_count is not None else self.min_count
+        return " ".join(self.verdict_for(n).key for n in range(top + 1))
+
+    @property
+    def required_text(self) -> str:
+        """What is asked this month: "2", "1–2", or "—" when nothing is asked yet."""
+        if not self.applies:
+            return "—"
+        if self.max_count is not None and self.max_count != self.min_count:
+            return f"{self.min_count}–{self.max_count}"
+        return str(self.min_count)
+
     @property
     def is_gap(self) -> bool:
-        return self.planned < self.min_count
+        return self.verdict.is_gap
 
     @property
     def is_over(self) -> bool:
-        return self.max_count is not None and self.planned > self.max_count
+        return self.verdict.key == "over"
 
 
 FESTIVAL_NAMES = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -56,6 +57,15 @@ def spot_check_shown(user: User, visit: Visit) -> SpotCheck | None:
     if check.result != SpotResult.PENDING or roles.can_see_spot_checks(user):
         return check
     return None
+
+
+def mark_spot_checks(user: User, visits: Iterable[Visit]) -> list[Visit]:
+    """Each visit with `shown_check`, its spot check as `user` may see it (spot_check_shown):
+    the view decides, the template only prints. The visits come with `spot_check` selected."""
+    visits = list(visits)
+    for visit in visits:
+        visit.shown_check = spot_check_shown(user, visit)
+    return visits
 
 
 def spot_checks_visible_to(user: User) -> QuerySet[SpotCheck]:

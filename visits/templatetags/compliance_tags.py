@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models.archive import ContactLevel
 from visits.models.choices import Period, RuleKind
 from visits.models.rules import VISITOR_ROLES
+from visits.selectors.plans import FESTIVAL_NAMES
 
 register = template.Library()
 
@@ -46,6 +47,12 @@ def pct_tone(pct: int | None) -> str:
 @register.filter
 def label_of(labels: dict, value: str) -> str:
     return labels.get(value, value)
+
+
+@register.filter
+def festival_name(festival: str) -> str:
+    """The festival a window is named after: "spring_festival" → 春节."""
+    return str(FESTIVAL_NAMES.get(festival, festival))
 
 
 @register.filter

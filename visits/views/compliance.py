@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.selectors import accounts_visible_to
@@ -26,6 +27,7 @@ from visits.charts import Series, line_chart
 from visits.compliance.windows import SLOTS
 from visits.models import FrequencyRule, Visit
 from visits.selectors.requirements import account_needs, rules_in_force
+from visits.selectors.spot_checks import mark_spot_checks
 from visits.tally import tally_catch_up
 
 ACCOUNTS_PER_PAGE = 50
@@ -39,6 +41,33 @@ class Row:
     url: str = ""
     note: str = ""
     badges: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class NeedState:
+    """A requirement's state on the account page, worded and toned here (kam.tones)."""
+
+    key: str
+    label: str
+    tone: str
+    title: str = ""
+
+    @property
+    def row_class(self) -> str:
+        return "table-danger" if self.key == rules.MISSED else ""
+
+
+def need_state(need: rules.Need, today: dt.date) -> NeedState:
+    state = need.state(today)
+    if state == rules.MET:
+        return NeedState(state, _("Met"), "success")
+    if state == rules.MISSED:
+        return NeedState(state, _("Missed"), "danger")
+    if state == rules.OPEN:
+        due = date_format(need.window.due, "SHORT_DATE_FORMAT")
+        return NeedState(state, _("Open, due %(due)s") % {"due": due}, "secondary")
+    title = _("The account became a key account of its tier after this window began.")
+    return NeedState(state, _("Not owed"), "light", title)
 
 
 def period_label(period: c.Period) -> str:
@@ -285,6 +314,8 @@ def compliance_account(request, pk: int):
         .select_related("visitor", "plan_line", "spot_check")
         .order_by("-visited_on", "-pk")
     )
+    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = mark_spot_checks(user, page.object_list)
     owner = account.owner
     crumbs = _crumbs(period, user, kam=owner) if owner.role == Role.KAM else []
     return _page(
@@ -294,8 +325,8 @@ def compliance_account(request, pk: int):
         board=board,
         crumbs=[*crumbs, (account.name, "")],
         account=account,
-        needs=[(n, n.state(today)) for n in needs],
-        page=Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page")),
+        needs=[(n, need_state(n, today)) for n in needs],
+        page=page,
         role_labels=dict(Role.choices),
         documents=False,
         heading=account.name,

@@ -44,6 +44,7 @@ def plan_list(request):
         "page": page,
         "month": month,
         "status": status,
+        "showing_queue": status == PlanStatus.SUBMITTED,
         "team": team_id,
         "query": query.urlencode(),
         "statuses": PlanStatus.choices,
@@ -144,6 +145,8 @@ def plan_detail(request, pk):
         "next_waiting": selectors.plans_waiting(user).exclude(pk=plan.pk).first()
         if roles.can_review_plan(user) and plan.status != PlanStatus.SUBMITTED
         else None,
+        # How the plan form's script shows a verdict it looks up (selectors.AccountNeed).
+        "verdicts_json": {k: v.as_json() for k, v in selectors.VERDICTS.items()},
         "contacts_json": {
             str(k): [[c.pk, f"{c.name} · {c.title}" if c.title else c.name] for c in v]
             for k, v in contacts.items()

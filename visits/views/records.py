@@ -26,6 +26,7 @@ from visits.months import add_months, month_end, month_of, parse_month, this_mon
 from visits.selectors import records as selectors
 from visits.selectors.checkins import checkin_of
 from visits.selectors.plans import plans_visible_to
+from visits.selectors.spot_checks import mark_spot_checks, spot_check_shown
 from visits.services import record_returns
 from visits.services import records as services
 
@@ -71,6 +72,7 @@ def record_list(request):
 
 def _record_page(request, visitor, month, record):
     data = selectors.month_record(visitor, month, record)
+    mark_spot_checks(request.user, data.visits)
     review_form = None
     if (
         record is not None
@@ -278,6 +280,7 @@ def visit_detail(request, pk):
         "can_check_in": checkin is None and editable and _may_check_in(request.user, visit),
         "purpose_names": [labels.get(p, p) for p in visit.purposes],
         "visitor_role": dict(Role.choices).get(visit.visitor_role, visit.visitor_role),
+        "spot_check": spot_check_shown(request.user, visit),
     }
     return render(request, "visits/visit_detail.html", context)
 
