@@ -136,7 +136,10 @@ def build(ctx) -> None:
     accounts = [_account(rng, i, ctx.kams[i % len(ctx.kams)], today) for i in range(count)]
     KeyAccount.objects.bulk_create(accounts, batch_size=2000)
     # The archives predate the system: semiannual reviews are due on the older ones.
-    KeyAccount.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
+    KeyAccount.objects.update(
+        created_at=timezone.now() - dt.timedelta(days=400),
+        tier_since=today - dt.timedelta(days=400),
+    )
     accounts = list(KeyAccount.objects.order_by("pk"))
     _contacts(rng, accounts)
     _events(rng, accounts, today)

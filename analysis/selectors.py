@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import KeyAccount
@@ -63,6 +63,12 @@ def tier_figures(start: dt.date, end: dt.date) -> list[pareto.Figure]:
         .values_list("pk", "tier", "revenue", "previous", "n_criteria")
     )
     return [pareto.Figure(pk, tier, rev, prev, n) for pk, tier, rev, prev, n in rows]
+
+
+def kam_proposals() -> list[tuple[int, str, str]]:
+    """(account pk, tier, proposed tier) of the accounts whose KAM proposed another tier."""
+    rows = review_accounts().exclude(proposed_tier="").exclude(proposed_tier=F("tier"))
+    return list(rows.order_by("pk").values_list("pk", "tier", "proposed_tier"))
 
 
 def accounts_named(pks: list[int]) -> dict[int, KeyAccount]:

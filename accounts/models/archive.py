@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -58,6 +59,14 @@ class KeyAccount(models.Model):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.POTENTIAL)
+    # The day the account came to its present tier (§13's "key account since"); written only
+    # by accounts.services.account_set_tier, so pruning history or an import cannot move it.
+    tier_since = models.DateField(_("tier since"), default=timezone.localdate)
+    # A KAM's proposal for a new account (§3): the tier stays potential until the sales VP
+    # decides it in the tier review (analysis).
+    proposed_tier = models.CharField(
+        _("proposed tier"), max_length=20, choices=Tier.choices, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DEVELOPING
     )
