@@ -487,7 +487,7 @@ def _tell_successors(handover: HandOver, leaver: User) -> None:
     """One reminder per successor, opening what she took over: the archive when it is one
     account, else her account list (a successor may not read the hand-over's own page)."""
     taken: dict[User, list[int]] = {}
-    for item in handover.items.select_related("successor"):
+    for item in handover.items.filter(successor__isnull=False).select_related("successor"):
         accounts = taken.setdefault(item.successor, [])
         if item.kind == "account":
             accounts.append(item.object_id)
