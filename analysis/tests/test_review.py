@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import KeyAccount, TimelineEntry
 from accounts.models.archive import Status, Tier
-from analysis import reminders, selectors, services
+from analysis import reminders, selectors, services, workbench
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview
 from kam.models import Notification
 from kam.roles import Role
@@ -251,8 +251,12 @@ def test_a_kams_proposal_waits_for_the_sales_vp(book, cast):
         by=cast.owner, data={"name": "再提议有限公司", "proposed_tier": "important"}
     )
     assert proposed.tier == second.tier == Tier.POTENTIAL
+    todo = {i.key: i for i in workbench.items(cast.sales_vp, timezone.localdate())}
+    assert todo["tier-kam-proposals"].count == 2
 
     review = services.review_prepare(start=START, end=END, by=cast.sales_vp)
+    todo = {i.key for i in workbench.items(cast.sales_vp, timezone.localdate())}
+    assert "tier-kam-proposals" not in todo
     first = review.proposals.get(account=proposed)
     assert (first.from_tier, first.to_tier) == (Tier.POTENTIAL, Tier.STRATEGIC)
     assert {"code": "kam_proposal", "tier": "strategic"} in first.reasons
