@@ -122,6 +122,8 @@ def _account(rng, i: int, owner, today: dt.date) -> KeyAccount:
         industry_position=rng.choice(["行业前三", "区域龙头", "细分领域领先", ""]),
         industry=industry,
         tier=tier,
+        # Two new accounts whose KAM proposes a tier: the demo's tier review holds them.
+        proposed_tier=Tier.IMPORTANT if i in (30, 42) else "",
         status=Status.LOST if lost else status,
         lost_on=today - dt.timedelta(days=40) if lost else None,
         lost_reason="转向竞争对手采购" if lost else "",
