@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
@@ -27,6 +28,7 @@ class ContactInline(NoDelete, admin.TabularInline):
 @admin.register(KeyAccount)
 class KeyAccountAdmin(NoDelete, SimpleHistoryAdmin):
     list_display = ["name", "tier", "status", "owner", "is_archived"]
+    readonly_fields = ["tier_since"]
     list_filter = ["tier", "status", "is_archived"]
     search_fields = ["name", "credit_code"]
     inlines = [ContactInline]
@@ -44,7 +46,13 @@ class KeyAccountAdmin(NoDelete, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # Edits and history reverts land here: what follows an account's owner, tier or status
         # elsewhere (visit compliance) hears of it, as from the archive's own services.
-        former = KeyAccount.objects.filter(pk=obj.pk).values_list("owner_id", flat=True).first()
+        former, tier = KeyAccount.objects.filter(pk=obj.pk).values_list(
+            "owner_id", "tier"
+        ).first() or (None, None)
+        if tier is not None and tier != obj.tier:
+            # An administrator's correction (or a revert) of the tier dates it like
+            # accounts.services.account_set_tier does: the frequency rules count from today.
+            obj.tier_since, obj.proposed_tier = timezone.localdate(), ""
         super().save_model(request, obj, form, change)
         registry.account_changed([obj.pk], [former] if former not in (None, obj.owner_id) else [])
 

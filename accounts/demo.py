@@ -122,6 +122,8 @@ def _account(rng, i: int, owner, today: dt.date) -> KeyAccount:
         industry_position=rng.choice(["行业前三", "区域龙头", "细分领域领先", ""]),
         industry=industry,
         tier=tier,
+        # Two new accounts whose KAM proposes a tier: the demo's tier review holds them.
+        proposed_tier=Tier.IMPORTANT if i in (30, 42) else "",
         status=Status.LOST if lost else status,
         lost_on=today - dt.timedelta(days=40) if lost else None,
         lost_reason="转向竞争对手采购" if lost else "",
@@ -136,7 +138,10 @@ def build(ctx) -> None:
     accounts = [_account(rng, i, ctx.kams[i % len(ctx.kams)], today) for i in range(count)]
     KeyAccount.objects.bulk_create(accounts, batch_size=2000)
     # The archives predate the system: semiannual reviews are due on the older ones.
-    KeyAccount.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
+    KeyAccount.objects.update(
+        created_at=timezone.now() - dt.timedelta(days=400),
+        tier_since=today - dt.timedelta(days=400),
+    )
     accounts = list(KeyAccount.objects.order_by("pk"))
     _contacts(rng, accounts)
     _events(rng, accounts, today)

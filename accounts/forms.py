@@ -57,7 +57,9 @@ class AccountForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, owner_choices=None, **kwargs):
+    def __init__(self, *args, owner_choices=None, by: User | None = None, **kwargs):
+        """`by`: the user filling it in, whose role decides the tier fields (§3). None for
+        the import, whose rows an administrator sets."""
         super().__init__(*args, **kwargs)
         if owner_choices is not None:
             self.fields["owner"] = forms.ModelChoiceField(
@@ -65,6 +67,34 @@ class AccountForm(forms.ModelForm):
                 label=_("owner KAM"),
                 initial=self.instance.owner_id if self.instance.pk else None,
             )
+        if by is not None:
+            self._tier_fields(by)
+
+    def _tier_fields(self, by: User) -> None:
+        """A KAM proposes the tier of a new account and reads it afterwards; the sales VP's
+        tier review decides it. An administrator corrects it, saying why."""
+        order = list(self.fields)
+        if by.role != Role.ADMIN and self.instance.pk:
+            self.fields["tier"].disabled = True
+            self.fields["tier"].help_text = _("Decided by the sales VP in the tier review.")
+        elif by.role != Role.ADMIN:
+            del self.fields["tier"]
+            self.fields["proposed_tier"] = forms.ChoiceField(
+                label=_("proposed tier"),
+                choices=Tier.choices,
+                initial=Tier.POTENTIAL,
+                help_text=_(
+                    "The account starts as potential; the sales VP decides your proposal "
+                    "in the tier review."
+                ),
+            )
+            order[order.index("tier")] = "proposed_tier"
+        elif self.instance.pk:
+            self.fields["tier_reason"] = forms.CharField(
+                label=_("reason for the change of tier"), max_length=100, required=False
+            )
+            order.insert(order.index("tier") + 1, "tier_reason")
+        self.order_fields(order)
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
@@ -88,6 +118,9 @@ class AccountForm(forms.ModelForm):
             self.add_error("lost_on", _("A lost account needs the date it was lost."))
         if data.get("lost_on") and data["lost_on"] > timezone.localdate():
             self.add_error("lost_on", _("The date cannot be in the future."))
+        retier = "tier_reason" in self.fields and data.get("tier") != self.initial.get("tier")
+        if retier and not data.get("tier_reason", "").strip():
+            self.add_error("tier_reason", _("Say why the tier changes."))
         return data
 
 

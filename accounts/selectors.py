@@ -150,6 +150,7 @@ TIMELINE_FILTERS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "created",
             "imported",
             "updated",
+            "tier_changed",
             "retired",
             "restored",
             "contact_added",

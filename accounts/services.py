@@ -27,7 +27,7 @@ from accounts.models import (
     TimelineEntry,
 )
 from accounts.models.access import LoanStatus
-from accounts.models.archive import Status
+from accounts.models.archive import Status, Tier
 from kam import roles
 from kam.models import Team, User
 from kam.registry import registry
@@ -75,11 +75,32 @@ def _check_status(account: KeyAccount) -> None:
         account.lost_reason = ""
 
 
+def _tier_refused() -> ValidationError:
+    return ValidationError(
+        {
+            "tier": _(
+                "Only the sales VP's decision makes an account strategic or important; "
+                "propose the tier instead."
+            )
+        }
+    )
+
+
 @transaction.atomic
 def account_create(*, by: User, data: Mapping[str, Any]) -> KeyAccount:
+    """A KAM's new account starts potential; the tier she proposes waits for the sales VP's
+    tier review (§3). An administrator sets the tier directly."""
     if not roles.can_create_account(by):
         raise PermissionDenied
+    data = dict(data)
+    if by.role == Role.ADMIN:
+        data.pop("proposed_tier", None)
+    elif data.get("tier", Tier.POTENTIAL) != Tier.POTENTIAL:
+        raise _tier_refused()
+    if data.get("proposed_tier") == Tier.POTENTIAL:
+        data["proposed_tier"] = ""
     account = KeyAccount(**data)
+    account.tier_since = timezone.localdate()
     if by.role == Role.KAM:
         account.owner = by
     _check_status(account)
@@ -93,18 +114,25 @@ def account_create(*, by: User, data: Mapping[str, Any]) -> KeyAccount:
 
 @transaction.atomic
 def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) -> list[str]:
-    """Apply the changed fields; the history row records who changed what."""
-    # §6: the sales VP moves an account between tiers (an accepted tier-review proposal).
-    tier_only = set(data) == {"tier"} and roles.can_decide_tier(by)
-    if not (roles.can_edit_archive(by, account) or tier_only):
+    """Apply the changed fields; the history row records who changed what. Only an
+    administrator's edit may change the tier (a correction, with its reason, §3)."""
+    if not roles.can_edit_archive(by, account):
         raise PermissionDenied
     data = dict(data)
     if by.role != Role.ADMIN:
         data.pop("owner", None)  # ownership moves only by hand-over
+    data.pop("proposed_tier", None)  # proposed once, when the account is created
+    tier, reason = data.pop("tier", None), data.pop("tier_reason", "")
     account = KeyAccount.objects.select_for_update().get(pk=account.pk)
-    former_owner = account.owner_id
+    retier = tier is not None and tier != account.tier
+    if retier and not roles.can_set_tier(by):
+        raise _tier_refused()
+    former_owner, former_tier = account.owner_id, account.get_tier_display()
     changed = _apply(account, data)
     _check_status(account)
+    if retier:
+        _retier(account, tier=tier, reason=reason)
+        changed.append("tier")
     if not changed:
         return []
     account.full_clean()
@@ -114,7 +142,57 @@ def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) ->
         registry.account_changed([account.pk], [former_owner] if "owner" in changed else [])
     labels = ", ".join(str(KeyAccount._meta.get_field(f).verbose_name) for f in changed)
     timeline_add(account=account, kind="updated", summary=labels, actor=by)
+    if retier:
+        _tier_timeline(account, by, former_tier, reason)
     return changed
+
+
+def _retier(account: KeyAccount, *, tier: str, reason: str) -> None:
+    """Move the (locked, unsaved) account to `tier` as of today, the reason on its history
+    row; the caller saves it, so an edit that also corrects the tier is one history row."""
+    if tier not in Tier.values:
+        raise ValidationError({"tier": _("Choose a tier.")})
+    if not reason.strip():
+        raise ValidationError({"tier_reason": _("Say why the tier changes.")})
+    account.tier, account.tier_since, account.proposed_tier = tier, timezone.localdate(), ""
+    account._change_reason = reason.strip()[:100]
+
+
+def _tier_timeline(account: KeyAccount, by: User, former: str, reason: str) -> None:
+    summary = f"{former} → {account.get_tier_display()}: {reason.strip()}"
+    timeline_add(account=account, kind="tier_changed", summary=summary, actor=by)
+
+
+@transaction.atomic
+def account_set_tier(*, account: KeyAccount, by: User, tier: str, reason: str) -> KeyAccount:
+    """The way an account changes tier (§3, §6): the sales VP's decision in the tier review,
+    or an administrator's correction (also from the archive's edit form, through
+    `account_update`). The day it happens becomes `tier_since`, the date the visit frequency
+    rules count from; the reason stays on the history row and the timeline."""
+    if not roles.can_set_tier(by):
+        raise PermissionDenied
+    account = KeyAccount.objects.select_for_update().get(pk=account.pk)
+    if account.tier == tier:
+        raise ValidationError({"tier": _("The account already has this tier.")})
+    former = account.get_tier_display()
+    _retier(account, tier=tier, reason=reason)
+    account._history_user = by
+    account.save()
+    registry.account_changed([account.pk])
+    _tier_timeline(account, by, former, reason)
+    return account
+
+
+@transaction.atomic
+def account_proposal_drop(*, account: KeyAccount, by: User) -> None:
+    """The sales VP turned down the tier a KAM proposed: it is not asked again."""
+    if not roles.can_set_tier(by):
+        raise PermissionDenied
+    account = KeyAccount.objects.select_for_update().get(pk=account.pk)
+    if account.proposed_tier:
+        account.proposed_tier = ""
+        account._history_user = by
+        account.save(update_fields=["proposed_tier", "updated_at"])
 
 
 @transaction.atomic
@@ -409,7 +487,7 @@ def _tell_successors(handover: HandOver, leaver: User) -> None:
     """One reminder per successor, opening what she took over: the archive when it is one
     account, else her account list (a successor may not read the hand-over's own page)."""
     taken: dict[User, list[int]] = {}
-    for item in handover.items.select_related("successor"):
+    for item in handover.items.filter(successor__isnull=False).select_related("successor"):
         accounts = taken.setdefault(item.successor, [])
         if item.kind == "account":
             accounts.append(item.object_id)

@@ -6,13 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Status
 from analysis import churn, pareto
-from analysis.models import CRITERIA_FIELDS, TierProposal, TierReview
+from analysis.models import CRITERIA_FIELDS, ProposalStatus, TierProposal, TierReview
 from kam.models import User
 from receivables.models import Invoice, Payment
 
@@ -63,6 +75,23 @@ def tier_figures(start: dt.date, end: dt.date) -> list[pareto.Figure]:
         .values_list("pk", "tier", "revenue", "previous", "n_criteria")
     )
     return [pareto.Figure(pk, tier, rev, prev, n) for pk, tier, rev, prev, n in rows]
+
+
+def kam_proposals() -> list[tuple[int, str, str]]:
+    """(account pk, tier, proposed tier) of the accounts whose KAM proposed another tier."""
+    rows = review_accounts().exclude(proposed_tier="").exclude(proposed_tier=F("tier"))
+    return list(rows.order_by("pk").values_list("pk", "tier", "proposed_tier"))
+
+
+def unreviewed_kam_proposals() -> QuerySet[KeyAccount]:
+    """Accounts with a KAM's proposal that no undecided review proposal holds."""
+    held = TierProposal.objects.filter(account=OuterRef("pk"), status=ProposalStatus.PROPOSED)
+    return (
+        review_accounts()
+        .exclude(proposed_tier="")
+        .exclude(proposed_tier=F("tier"))
+        .exclude(Exists(held))
+    )
 
 
 def accounts_named(pks: list[int]) -> dict[int, KeyAccount]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import KeyAccount
-from accounts.services import account_update
+from accounts.services import account_proposal_drop, account_set_tier
 from analysis import pareto, selectors
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview, TierRule
 from kam import roles
@@ -50,6 +50,7 @@ def review_prepare(*, start: dt.date, end: dt.date, by: User | None) -> TierRevi
     review.proposals.filter(status=ProposalStatus.PROPOSED).delete()
     decided = set(review.proposals.values_list("account_id", flat=True))
     by_pk = {r.figure.pk: r for r in ranked}
+    proposals = _with_kam_proposals(pareto.propose(ranked, t), by_pk)
     TierProposal.objects.bulk_create(
         [
             TierProposal(
@@ -57,19 +58,33 @@ def review_prepare(*, start: dt.date, end: dt.date, by: User | None) -> TierRevi
                 account_id=p.pk,
                 from_tier=p.from_tier,
                 to_tier=p.to_tier,
-                abc_class=by_pk[p.pk].klass,
-                revenue=by_pk[p.pk].figure.revenue,
-                share=by_pk[p.pk].share.quantize(THOUSANDTH),
-                growth=by_pk[p.pk].growth,
-                criteria=by_pk[p.pk].figure.criteria,
+                abc_class=by_pk[p.pk].klass if p.pk in by_pk else pareto.C,
+                revenue=by_pk[p.pk].figure.revenue if p.pk in by_pk else 0,
+                share=by_pk[p.pk].share.quantize(THOUSANDTH) if p.pk in by_pk else 0,
+                growth=by_pk[p.pk].growth if p.pk in by_pk else None,
+                criteria=by_pk[p.pk].figure.criteria if p.pk in by_pk else 0,
                 reasons=p.reasons,
             )
-            for p in pareto.propose(ranked, t)
+            for p in proposals
             if p.pk not in decided
         ],
         batch_size=1000,
     )
     return review
+
+
+def _with_kam_proposals(proposals: list[pareto.Proposal], by_pk: dict) -> list[pareto.Proposal]:
+    """The tiers KAMs proposed for their new accounts (§3) join the review: as a reason of the
+    figures' own proposal for the account, or as a proposal of their own."""
+    by_account = {p.pk: p for p in proposals}
+    asked = selectors.kam_proposals()
+    for pk, tier, proposed in asked:
+        reason = {"code": "kam_proposal", "tier": proposed}
+        if pk in by_account:
+            by_account[pk].reasons.append(reason)
+        else:
+            by_account[pk] = pareto.Proposal(pk, tier, proposed, [reason])
+    return list(by_account.values())
 
 
 def _decidable(proposal: TierProposal, by: User) -> TierProposal:
@@ -89,7 +104,8 @@ def proposal_accept(*, proposal: TierProposal, by: User) -> TierProposal:
     account = KeyAccount.objects.get(pk=proposal.account_id)
     if account.tier != proposal.from_tier:
         raise ValidationError(_("The account's tier has changed since the review was prepared."))
-    account_update(account=account, by=by, data={"tier": proposal.to_tier})
+    reason = _("Tier review %(period)s") % {"period": proposal.review}
+    account_set_tier(account=account, by=by, tier=proposal.to_tier, reason=reason)
     proposal.status = ProposalStatus.ACCEPTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     proposal._history_user = by
@@ -99,8 +115,10 @@ def proposal_accept(*, proposal: TierProposal, by: User) -> TierProposal:
 
 @transaction.atomic
 def proposal_reject(*, proposal: TierProposal, by: User) -> TierProposal:
-    """The account keeps its tier; only the proposal records the decision."""
+    """The account keeps its tier; the proposal records the decision, and a KAM's proposal
+    for the account is answered (not asked again at the next review)."""
     proposal = _decidable(proposal, by)
+    account_proposal_drop(account=proposal.account, by=by)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
     proposal._history_user = by

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from analysis.models import ProposalStatus, TierProposal
-from analysis.selectors import accounts_at_risk
+from analysis.selectors import accounts_at_risk, unreviewed_kam_proposals
 from kam import roles
 from kam.models import User
 from kam.registry import WorkItem
@@ -29,7 +29,7 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
         .annotate(n=Count("pk"))
         .order_by("review__period_end", "review_id")
     )
-    return [
+    lines = [
         WorkItem(
             key=f"tier-review-{row['review_id']}",
             label=_("Tier proposals waiting for your decision"),
@@ -42,6 +42,28 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
             order=50,
         )
         for row in waiting
+    ]
+    return lines + _kam_proposals(user)
+
+
+def _kam_proposals(user: User) -> list[WorkItem]:
+    """Tiers KAMs proposed for new accounts (§3) that no open review holds yet: preparing a
+    review brings them in. One count."""
+    if not roles.can_prepare_tier_review(user):
+        return []
+    count = unreviewed_kam_proposals().count()
+    if not count:
+        return []
+    return [
+        WorkItem(
+            key="tier-kam-proposals",
+            label=_("Tiers proposed by KAMs: prepare a tier review to decide them"),
+            count=count,
+            url=reverse("analysis:tiers"),
+            urgency="normal",
+            section="decide",
+            order=51,
+        )
     ]
 
 

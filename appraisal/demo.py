@@ -1,6 +1,8 @@
 """Demo appraisal: targets for the last two closed quarters and the current one, both closed
 quarters scored, one score adjusted by a sales manager, and the older quarter made final by
-the sales VP — so every state of the appraisal shows."""
+the sales VP — so every state of the appraisal shows. It runs after every other app's demo
+(apps.py: order): a period is scored only once its invoices, payments, visits and complaints
+are all written, so scoring it again changes nothing."""
 
 from __future__ import annotations
 

@@ -263,6 +263,12 @@ def can_decide_tier(user: User) -> bool:
     return user.is_active and user.role == Role.SALES_VP
 
 
+def can_set_tier(user: User) -> bool:
+    """§3: a tier becomes strategic or important only by the sales VP's decision; an
+    administrator may correct it. A KAM only proposes one for a new account."""
+    return user.is_active and user.role in {Role.SALES_VP, Role.ADMIN}
+
+
 def can_see_churn(user: User) -> bool:
     """The churn risk list, scoped like the account list."""
     return user.is_active and user.role in {Role.KAM, Role.SALES_MANAGER, *COMPANY_WIDE}

@@ -19,7 +19,13 @@ class VisitsConfig(AppConfig):
         from kam import exporting, roles
         from kam.registry import JobSpec, MenuEntry, registry
         from visits import demo, exports, reminders, workbench
-        from visits.services.handover import HANDOVER_KIND, move_open_plans
+        from visits.services.handover import (
+            HANDOVER_KIND,
+            PLAN_KIND,
+            RECORD_KIND,
+            close_open_work,
+            move_open_plans,
+        )
 
         def own_schedule_only(user) -> bool:
             # Who sees the whole schedule finds her own visits in it.
@@ -153,6 +159,12 @@ class VisitsConfig(AppConfig):
         registry.add_workbench(workbench.items)
         # Open plans follow the accounts the accounts' own step has just moved.
         registry.add_handover_step(move_open_plans, kinds={HANDOVER_KIND: _("Planned visit")})
+        # Then what stays hers is closed or submitted: nothing waits on an inactive user.
+        registry.add_handover_step(
+            close_open_work,
+            order=110,
+            kinds={PLAN_KIND: _("Visit plan"), RECORD_KIND: _("Monthly visit record")},
+        )
         registry.add_demo(demo.build)
         exporting.add_exporters(
             exporting.Exporter(

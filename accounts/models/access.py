@@ -134,8 +134,10 @@ class HandOverItem(models.Model):
     kind = models.CharField(max_length=30)
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(max_length=200)
+    # Who has it now; none when the step closed it (its label says why), e.g. a leaver's
+    # draft visit plan whose lines went to the successors' own plans.
     successor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +62,14 @@ class KeyAccount(models.Model):
     website = models.URLField(_("website"), blank=True)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.POTENTIAL)
     tier_tone = ToneOf("tier", Tier)
+    # The day the account came to its present tier (§13's "key account since"); written only
+    # by accounts.services.account_set_tier, so pruning history or an import cannot move it.
+    tier_since = models.DateField(_("tier since"), default=timezone.localdate)
+    # A KAM's proposal for a new account (§3): the tier stays potential until the sales VP
+    # decides it in the tier review (analysis).
+    proposed_tier = models.CharField(
+        _("proposed tier"), max_length=20, choices=Tier.choices, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DEVELOPING
     )
@@ -273,6 +282,7 @@ TIMELINE_LABELS: dict[str, object] = {
     "created": _("Archive created"),
     "imported": _("Imported"),
     "updated": _("Archive changed"),
+    "tier_changed": _("Tier changed"),
     "retired": _("Retired"),
     "restored": _("Restored"),
     "contact_added": _("Contact added"),

@@ -47,7 +47,9 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     page.locator(f"main a[href='{reverse('accounts:create')}']").click()
     page.fill("#id_name", "无锡新锐精工科技有限公司")
     page.fill("#id_credit_code", WRONG_CODE)
-    page.select_option("#id_tier", Tier.IMPORTANT.value)
+    # She proposes the tier; the sales VP decides it (§3).
+    expect(page.locator("#id_tier")).to_have_count(0)
+    page.select_option("#id_proposed_tier", Tier.IMPORTANT.value)
     page.fill("#id_legal_representative", "陈立")
     page.fill("#id_industry", "精密加工")
     page.fill("#id_phone", "0510-82001234")
@@ -64,7 +66,8 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     detail = reverse("accounts:detail", args=[account.pk])
     expect(page).to_have_url(live_server.url + detail)
     expect(page.locator(".alert-success")).to_contain_text(zh("The account has been created."))
-    expect(page.locator("h1")).to_contain_text(zh(Tier.IMPORTANT.label))
+    expect(page.locator("h1")).to_contain_text(zh(Tier.POTENTIAL.label))
+    expect(page.locator("h1 [data-proposed-tier]")).to_contain_text(zh(Tier.IMPORTANT.label))
     fields = page.locator("#archive-fields")
     expect(fields).to_contain_text(VALID_CODE)
     expect(fields).to_contain_text("张伟")
@@ -87,18 +90,19 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     expect(contacts.first).to_contain_text(zh(ContactLevel.BUSINESS_HEAD.label))
     expect(contacts.first).to_contain_text("13800001111")
 
-    # The KAM raises the tier and corrects the phone; the history shows old → new.
+    # The KAM reads the tier (not hers to change) and corrects the phone; the history shows
+    # old → new.
     page.locator(f"main a[href='{reverse('accounts:edit', args=[account.pk])}']").click()
     expect(page.locator("#id_name")).to_have_value("无锡新锐精工科技有限公司")
-    page.select_option("#id_tier", Tier.STRATEGIC.value)
+    expect(page.locator("#id_tier")).to_be_disabled()
+    screenshot(page, "account_edit")
     page.fill("#id_phone", "0510-82005678")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(live_server.url + detail)
     expect(page.locator(".alert-success")).to_contain_text(zh("Your changes have been saved."))
-    expect(page.locator("h1")).to_contain_text(zh(Tier.STRATEGIC.label))
+    expect(page.locator("h1")).to_contain_text(zh(Tier.POTENTIAL.label))
     expect(fields).to_contain_text("0510-82005678")
     history = page.locator("#history")
-    expect(history).to_contain_text(f"{zh(Tier.IMPORTANT.label)} → {zh(Tier.STRATEGIC.label)}")
     expect(history).to_contain_text("0510-82001234 → 0510-82005678")
     expect(history).to_contain_text("刘采购")
     expect(history.locator("li").first).to_contain_text("张伟")
@@ -108,7 +112,7 @@ def test_kam_creates_account_adds_contact_and_sees_history(browser_page, live_se
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(2)
     new_row = rows.filter(has_text="无锡新锐精工科技有限公司")
-    expect(new_row).to_contain_text(zh(Tier.STRATEGIC.label))
+    expect(new_row).to_contain_text(zh(Tier.POTENTIAL.label))
     expect(new_row).to_contain_text("张伟")
     screenshot(page, "account_list")
 

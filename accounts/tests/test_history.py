@@ -31,15 +31,16 @@ def test_update_writes_one_history_row_with_the_user(cast):
 
     changed = services.account_update(
         account=account,
-        by=cast.owner,
-        data={"tier": Tier.STRATEGIC, "phone": "0510-88886666"},
+        by=cast.admin,
+        data={"tier": Tier.STRATEGIC, "tier_reason": "纠正", "phone": "0510-88886666"},
     )
 
     assert sorted(changed) == ["phone", "tier"]
     assert account.history.count() == before + 1
     row = account.history.order_by("-history_date", "-history_id").first()
     assert row.history_type == "~"
-    assert row.history_user == cast.owner
+    assert row.history_user == cast.admin
+    assert row.history_change_reason == "纠正"
     assert row.tier == Tier.STRATEGIC
     assert row.phone == "0510-88886666"
 
@@ -50,14 +51,14 @@ def test_account_history_shows_field_level_old_and_new(cast):
     account.save()
     services.account_update(
         account=account,
-        by=cast.owner,
-        data={"tier": Tier.STRATEGIC, "phone": "0510-88886666"},
+        by=cast.admin,
+        data={"tier": Tier.STRATEGIC, "tier_reason": "纠正", "phone": "0510-88886666"},
     )
 
     with translation.override("en"):
         history = selectors.account_history(account)
         latest = history[0]
-        assert latest.user == cast.owner
+        assert latest.user == cast.admin
         assert latest.kind == "~"
         assert latest.subject == account.name
         diff = changes_of(latest)
@@ -131,8 +132,8 @@ def test_archive_page_shows_who_changed_what(client, cast):
     account.save()
     services.account_update(
         account=account,
-        by=cast.owner,
-        data={"tier": Tier.STRATEGIC, "phone": "0510-88886666"},
+        by=cast.admin,
+        data={"tier": Tier.STRATEGIC, "tier_reason": "纠正", "phone": "0510-88886666"},
     )
 
     client.force_login(cast.owner)
@@ -141,14 +142,15 @@ def test_archive_page_shows_who_changed_what(client, cast):
     assert response.status_code == 200
     html = response.content.decode()
     section = html[html.index('id="history"') :]
-    assert str(cast.owner) in section
+    assert str(cast.admin) in section
     assert '<span class="change-old">0510-11112222</span>' in section
     assert '<span class="change-new">0510-88886666</span>' in section
     assert f'<span class="change-old">{label(Tier.IMPORTANT)}</span>' in section
     assert f'<span class="change-new">{label(Tier.STRATEGIC)}</span>' in section
 
 
-def test_edit_page_post_records_history_with_the_request_user(client, cast):
+def test_edit_page_post_records_history_with_the_request_user_not_a_posted_tier(client, cast):
+    """The owner's form reads the tier, it does not take it (§3): a posted tier is ignored."""
     account = cast.account
     client.force_login(cast.owner)
     data = {
@@ -165,7 +167,7 @@ def test_edit_page_post_records_history_with_the_request_user(client, cast):
     assert response.status_code == 302
     row = account.history.order_by("-history_date", "-history_id").first()
     assert row.history_user == cast.owner
-    assert (row.tier, row.phone) == (Tier.STRATEGIC, "0510-12345678")
+    assert (row.tier, row.phone) == (Tier.IMPORTANT, "0510-12345678")
 
 
 def test_outsider_cannot_update(cast):

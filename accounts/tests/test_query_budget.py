@@ -262,7 +262,8 @@ def archives(sales) -> Archives:
     grow_to(sales, LARGE)  # the archive page sits among many accounts, too
     small, large = (
         services.account_create(
-            by=owner, data={"name": name, "tier": Tier.STRATEGIC, "status": Status.ACTIVE}
+            by=admin,
+            data={"name": name, "tier": Tier.STRATEGIC, "status": Status.ACTIVE, "owner": owner},
         )
         for name in ("小档案有限公司", "大档案有限公司")
     )

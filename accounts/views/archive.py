@@ -154,7 +154,9 @@ def _owner_choices(user):
 def account_create(request):
     if not roles.can_create_account(request.user):
         raise PermissionDenied
-    form = AccountForm(request.POST or None, owner_choices=_owner_choices(request.user))
+    form = AccountForm(
+        request.POST or None, owner_choices=_owner_choices(request.user), by=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_create(by=request.user, data=form.cleaned_data)
@@ -172,7 +174,10 @@ def account_edit(request, pk):
     if request.method == "GET":  # the form shows the whole archive: a read like any other
         services.access_record(user=request.user, account=account, action=AccessAction.VIEW)
     form = AccountForm(
-        request.POST or None, instance=account, owner_choices=_owner_choices(request.user)
+        request.POST or None,
+        instance=account,
+        owner_choices=_owner_choices(request.user),
+        by=request.user,
     )
     if request.method == "POST" and form.is_valid():
         fresh = selectors.account_for_owner(request.user, pk)

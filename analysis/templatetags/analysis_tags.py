@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from analysis.churn import risk_tone
+from accounts.models.archive import Tier
 
 register = template.Library()
 
@@ -33,4 +34,7 @@ def reason_text(reason: dict) -> str:
         return _("revenue fell %(growth)s%% against the previous period") % reason
     if code == "growing":
         return _("revenue grew %(growth)s%% against the previous period") % reason
+    if code == "kam_proposal":
+        tiers = dict(Tier.choices)
+        return _("proposed by the KAM: %(tier)s") % {"tier": tiers.get(reason.get("tier"), "")}
     return str(code)

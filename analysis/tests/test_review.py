@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import KeyAccount, TimelineEntry
 from accounts.models.archive import Status, Tier
-from analysis import reminders, selectors, services
+from analysis import reminders, selectors, services, workbench
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview
 from kam.models import Notification
 from kam.roles import Role
@@ -100,7 +101,9 @@ def test_accepting_changes_the_tier_through_the_service(book, cast):
     latest = account.history.latest()
     assert (latest.tier, latest.history_user) == (Tier.STRATEGIC, cast.sales_vp)
     assert latest.prev_record.tier == Tier.IMPORTANT
-    assert TimelineEntry.objects.filter(account=account, kind="updated", actor=cast.sales_vp)
+    assert TimelineEntry.objects.filter(account=account, kind="tier_changed", actor=cast.sales_vp)
+    assert latest.history_change_reason.startswith("Tier review")
+    assert account.tier_since == timezone.localdate()
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (ProposalStatus.ACCEPTED, cast.sales_vp)
     with pytest.raises(ValidationError):
@@ -135,7 +138,7 @@ def test_only_the_sales_vp_decides(book, cast):
     assert KeyAccount.objects.get(pk=book["a"].pk).tier == Tier.IMPORTANT
 
 
-def test_vp_may_change_only_the_tier_through_account_update(cast):
+def test_vp_does_not_edit_archives_through_account_update(cast):
     from accounts.services import account_update
 
     with pytest.raises(PermissionDenied):
@@ -234,3 +237,35 @@ def test_kam_sees_her_accounts_at_risk_at_home(cast, client):
     assert 'id="at-risk"' in body and cast.account.name in body  # never visited
     client.force_login(cast.manager)
     assert 'id="at-risk"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_kams_proposal_waits_for_the_sales_vp(book, cast):
+    """§3: the tier a KAM proposes for a new account joins the review; only the sales VP's
+    acceptance makes it the account's tier, with history; a rejection answers it for good."""
+    from accounts.services import account_create
+
+    proposed = account_create(
+        by=cast.owner, data={"name": "新建提议有限公司", "proposed_tier": "strategic"}
+    )
+    second = account_create(
+        by=cast.owner, data={"name": "再提议有限公司", "proposed_tier": "important"}
+    )
+    assert proposed.tier == second.tier == Tier.POTENTIAL
+    todo = {i.key: i for i in workbench.items(cast.sales_vp, timezone.localdate())}
+    assert todo["tier-kam-proposals"].count == 2
+
+    review = services.review_prepare(start=START, end=END, by=cast.sales_vp)
+    todo = {i.key for i in workbench.items(cast.sales_vp, timezone.localdate())}
+    assert "tier-kam-proposals" not in todo
+    first = review.proposals.get(account=proposed)
+    assert (first.from_tier, first.to_tier) == (Tier.POTENTIAL, Tier.STRATEGIC)
+    assert {"code": "kam_proposal", "tier": "strategic"} in first.reasons
+    services.proposal_accept(proposal=first, by=cast.sales_vp)
+    account = KeyAccount.objects.get(pk=proposed.pk)
+    assert (account.tier, account.proposed_tier) == (Tier.STRATEGIC, "")
+    assert account.history.order_by("-history_id").first().history_user == cast.sales_vp
+
+    services.proposal_reject(proposal=review.proposals.get(account=second), by=cast.sales_vp)
+    assert KeyAccount.objects.get(pk=second.pk).proposed_tier == ""
+    later = services.review_prepare(start=END, end=END + dt.timedelta(days=90), by=cast.sales_vp)
+    assert not later.proposals.filter(account=second).exists()

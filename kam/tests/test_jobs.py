@@ -30,7 +30,8 @@ TODAY = dt.date(2026, 11, 27)
 
 def _age(account, days):
     KeyAccount.objects.filter(pk=account.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=days)
+        created_at=timezone.now() - dt.timedelta(days=days),
+        tier_since=timezone.localdate() - dt.timedelta(days=days),
     )
 
 

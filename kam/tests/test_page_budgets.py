@@ -30,7 +30,10 @@ def _fill(n: int, owner, others, vp):
         )
         for i in range(n)
     )
-    KeyAccount.objects.update(created_at=timezone.now() - dt.timedelta(days=300))
+    KeyAccount.objects.update(
+        created_at=timezone.now() - dt.timedelta(days=300),
+        tier_since=timezone.localdate() - dt.timedelta(days=300),
+    )
     until = timezone.localdate() + dt.timedelta(days=5)
     ArchiveLoan.objects.bulk_create(
         ArchiveLoan(

@@ -156,7 +156,7 @@ def add_kams(n: int, accounts_each: int = 3) -> None:
                 due_on=D(2026, 11, 30),
                 created_by=kam,
             )
-    KeyAccount.objects.update(created_at=LONG_AGO)
+    KeyAccount.objects.update(created_at=LONG_AGO, tier_since=LONG_AGO.date())
     # Written past the archive's services (factories, update()): tell what follows accounts.
     registry.account_changed(KeyAccount.objects.values_list("pk", flat=True))
 

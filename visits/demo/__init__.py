@@ -215,10 +215,11 @@ def _world(ctx) -> World:
 
 def _backdate_accounts(world: World) -> None:
     """The archives demo creates its accounts today; the frequency engine dates an account's
-    key status from its creation (or first history row), so without this every window before
-    today would ask nothing. They were key accounts for all the months generated here."""
+    key status from its `tier_since`, so without this every window before today would ask
+    nothing. They were key accounts for all the months generated here."""
     since = at(world.first, 0)
     KeyAccount.objects.filter(created_at__gt=since).update(created_at=since)
+    KeyAccount.objects.filter(tier_since__gt=world.first).update(tier_since=world.first)
     KeyAccount.history.filter(history_type="+", history_date__gt=since).update(history_date=since)
 
 

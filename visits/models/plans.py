@@ -20,6 +20,8 @@ class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")
     APPROVED = "approved", _("Approved")
+    # Its KAM left before it was approved: its open lines went to the successors' plans.
+    CLOSED = "closed", _("Closed at a hand-over")
 
 
 class VisitPlan(models.Model):

@@ -2,9 +2,9 @@
 pure engine (visits/rules.py). The plan page calls `plan_requirements`; the compliance
 dashboard shares `with_key_dates` and `rules_in_force`.
 
-`key_since` is the day an account became a key account of its present tier: the day history
-shows it moving to that tier from another, or else its creation day. `key_until` is the day
-it was lost. See visits/rules.py for what they decide.
+`key_since` is the day an account became a key account of its present tier: its `tier_since`,
+which the account's tier service writes (not read from history, which may be pruned).
+`key_until` is the day it was lost. See visits/rules.py for what they decide.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Case, DateField, Exists, OuterRef, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, When
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Status, Tier
@@ -30,28 +29,10 @@ def rules_in_force() -> list[rules.Rule]:
     return [rules.Rule.from_row(row) for row in FrequencyRule.objects.filter(is_active=True)]
 
 
-def _entered_present_tier() -> Subquery:
-    """The day the account came to its present tier from another one: the first history row
-    of its latest run at that tier that follows a row of another tier. None when history
-    shows no other tier, so an edit after a bulk import (no creation row) is no re-tiering."""
-    history = KeyAccount.history.model
-    other = history.objects.filter(id=OuterRef("id")).exclude(tier=OuterRef("tier"))
-    run = (
-        history.objects.filter(id=OuterRef("pk"), tier=OuterRef("tier"))
-        .filter(Exists(other.filter(history_date__lt=OuterRef("history_date"))))
-        .exclude(Exists(other.filter(history_date__gt=OuterRef("history_date"))))
-        .order_by("history_date")
-        .values("history_date")[:1]
-    )
-    return Subquery(run)
-
-
 def with_key_dates(accounts: QuerySet[KeyAccount]) -> QuerySet[KeyAccount]:
     """Annotate key_since and key_until (dates) for the engine's `applies`."""
     return accounts.annotate(
-        key_since=Coalesce(
-            TruncDate(_entered_present_tier()), TruncDate("created_at"), output_field=DateField()
-        ),
+        key_since=F("tier_since"),
         key_until=Case(When(status=Status.LOST, then="lost_on"), output_field=DateField()),
     )
 

@@ -72,10 +72,12 @@ def _accounts(kams: dict) -> dict[str, KeyAccount]:
     accounts = {}
     for key, (owner, tier, created) in specs.items():
         account = AccountFactory(name=f"客户{key}", owner=kams[owner], tier=tier)
-        # No history rows: key_since falls back to the creation day.
+        # No history rows: key_since is the account's own tier_since, history or not.
         account.history.all().delete()
         KeyAccount.objects.filter(pk=account.pk).update(
-            created_at=_at(created), is_archived=key == "r1"
+            created_at=_at(created),
+            tier_since=created,
+            is_archived=key == "r1",
         )
         accounts[key] = account
     return accounts

@@ -61,7 +61,7 @@ def make_office(cast: Cast) -> Office:
         )
     other = AccountFactory(owner=cast.other_kam, name="南通远洋船舶有限公司", tier=Tier.STRATEGIC)
     ContactFactory(account=other, name="外组联系人")
-    KeyAccount.objects.update(created_at=LONG_AGO)
+    KeyAccount.objects.update(created_at=LONG_AGO, tier_since=LONG_AGO.date())
     for account in (*accounts, other):
         account.refresh_from_db()
     return Office(cast, accounts, contacts, other)

@@ -27,7 +27,7 @@ import time_machine
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
-from accounts.services import account_update
+from accounts.services import account_set_tier, account_update
 from kam.roles import Role
 from kam.tests.factories import AccountFactory, UserFactory
 from visits import compliance as c
@@ -261,16 +261,15 @@ def test_sql_agrees_with_the_engine(company, period, today):
 
 
 def test_sql_agrees_with_the_engine_on_a_re_tiered_account(db):
-    """History decides key_since: important since 2025, strategic from 15 February 2026."""
-    kam = UserFactory(role="kam")
+    """tier_since decides key_since: important since 2025, strategic from 15 February 2026
+    by the sales VP's decision; a later edit of another field moves nothing."""
+    kam, vp = UserFactory(role="kam"), UserFactory(role="sales_vp")
     with time_machine.travel(dt.datetime(2025, 3, 1, 9, tzinfo=SH), tick=False):
         account = AccountFactory(owner=kam, tier=Tier.IMPORTANT)
     with time_machine.travel(dt.datetime(2026, 2, 15, 9, tzinfo=SH), tick=False):
-        account.tier = Tier.STRATEGIC
-        account.save()
+        account_set_tier(account=account, by=vp, tier=Tier.STRATEGIC, reason="层级评审")
     with time_machine.travel(dt.datetime(2026, 2, 20, 9, tzinfo=SH), tick=False):
-        account.name = "改名不改层级"
-        account.save()
+        account_update(account=account, by=kam, data={"name": "改名不改层级"})
     one = KeyAccount.objects.filter(pk=account.pk)
     since = with_key_dates(one).values_list("key_since", flat=True)
     assert since.get() == dt.date(2026, 2, 15)

@@ -66,7 +66,7 @@ def grow_to(sales: dict, total: int) -> None:
         for n in range(start, total)
     )
     KeyAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(
-        created_at=dt.datetime(2024, 6, 1, tzinfo=SH)
+        created_at=dt.datetime(2024, 6, 1, tzinfo=SH), tier_since=dt.date(2024, 6, 1)
     )
     visits = []
     for account, i in itertools.product(accounts, range(VISITS_PER_ACCOUNT)):

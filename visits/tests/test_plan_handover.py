@@ -139,9 +139,94 @@ def test_a_successors_draft_simply_gains_the_lines(office):
     own.refresh_from_db()
     assert own.status == PlanStatus.RETURNED
     assert PlanLine.objects.get(pk=moved.pk).plan == own
-    assert not PlanTransition.objects.exists()
+    assert not PlanTransition.objects.filter(plan=own).exists()
+    # The leaver's emptied draft is closed, not left open.
+    assert PlanTransition.objects.get().to_status == PlanStatus.CLOSED
 
 
 def test_a_leaver_without_plans_hands_over_as_before(office):
     handover = hand_over(office)
     assert set(handover.items.values_list("kind", flat=True)) == {"account"}
+
+
+def test_a_hand_over_leaves_nothing_open_with_the_leaver_and_lists_each_item(office):
+    """Draft, returned and submitted plans are closed (their open lines moved into plans the
+    successors can edit); open and returned monthly records — also the one due in three
+    days — are submitted for the manager's review; the hand-over lists every one."""
+    from visits.models import RecordTransition, VisitRecord
+    from visits.models.records import RecordStatus
+    from visits.services.handover import PLAN_KIND, RECORD_KIND
+    from visits.services.records import record_due_on
+
+    leaver, heir, heir2, a, b = (office[k] for k in ("leaver", "heir", "heir2", "a", "b"))
+    day = dt.date(2026, 6, 2)
+    april, may, june, july = (dt.date(2026, m, 1) for m in (4, 5, 6, 7))
+    approved = make_plan(leaver, may, status=PlanStatus.APPROVED)
+    line(approved, a, 20)  # past: her record, stays
+    draft = make_plan(leaver, june, status=PlanStatus.DRAFT)
+    june_lines = [line(draft, a, 10), line(draft, b, 12)]
+    returned = make_plan(leaver, july, status=PlanStatus.RETURNED)
+    july_line = line(returned, a, 7)
+    submitted = make_plan(leaver, dt.date(2026, 8, 1), status=PlanStatus.SUBMITTED)
+    august_line = line(submitted, b, 4)
+    make_plan(heir, june, status=PlanStatus.APPROVED)  # hers, reopened to take the lines
+
+    def record(month, status, **extra):
+        return VisitRecord.objects.create(
+            kam=leaver, month=month, status=status, due_on=record_due_on(month), **extra
+        )
+
+    sent_back = record(april, RecordStatus.RETURNED, submitted_at=at(dt.date(2026, 5, 4)))
+    due_soon = record(may, RecordStatus.OPEN)  # due 5 June, three days after the hand-over
+    current = record(june, RecordStatus.OPEN)
+    assert due_soon.due_on == dt.date(2026, 6, 5)
+
+    with time_machine.travel(at(day), tick=False):
+        handover = account_services.accounts_hand_over(
+            leaver=leaver, by=office["vp"], default_successor=heir, successors={b.pk: heir2}
+        )
+
+    open_plans = VisitPlan.objects.filter(kam=leaver).exclude(
+        status__in=(PlanStatus.APPROVED, PlanStatus.CLOSED)
+    )
+    assert not open_plans.exists()
+    assert not VisitRecord.objects.filter(
+        kam=leaver, status__in=(RecordStatus.OPEN, RecordStatus.RETURNED)
+    ).exists()
+    assert VisitPlan.objects.get(pk=approved.pk).status == PlanStatus.APPROVED
+    for plan in (draft, returned, submitted):
+        plan.refresh_from_db()
+        assert plan.status == PlanStatus.CLOSED and str(leaver) in plan.comment
+        assert plan.transitions.get(to_status=PlanStatus.CLOSED).by == office["vp"]
+
+    # Every open line is in a plan its successor can act on.
+    for moved, who in ((june_lines[0], heir), (june_lines[1], heir2), (july_line, heir)):
+        moved = PlanLine.objects.select_related("plan").get(pk=moved.pk)
+        assert moved.plan.kam == who and moved.plan.is_editable
+    assert PlanLine.objects.get(pk=august_line.pk).plan.kam == heir2
+
+    for rec in (sent_back, due_soon, current):
+        rec.refresh_from_db()
+        assert rec.status == RecordStatus.SUBMITTED
+    assert due_soon.is_late is False and due_soon.submitted_at is not None
+    assert sent_back.submitted_at == at(dt.date(2026, 5, 4))  # the first submission stays
+    reason = RecordTransition.objects.get(record=due_soon).comment
+    assert str(leaver) in reason
+    manager = leaver.team.manager
+    assert Notification.objects.filter(recipient=manager, key=f"record_handover:{due_soon.pk}")
+
+    items = HandOverItem.objects.filter(handover=handover)
+    assert set(items.filter(kind=PLAN_KIND).values_list("object_id", flat=True)) == {
+        draft.pk,
+        returned.pk,
+        submitted.pk,
+    }
+    assert set(items.filter(kind=PLAN_KIND).values_list("successor", flat=True)) == {None}
+    records = items.filter(kind=RECORD_KIND)
+    assert set(records.values_list("object_id", "successor")) == {
+        (sent_back.pk, manager.pk),
+        (due_soon.pk, manager.pk),
+        (current.pk, manager.pk),
+    }
+    moved_lines = set(items.filter(kind="plan_line").values_list("object_id", flat=True))
+    assert moved_lines == {june_lines[0].pk, june_lines[1].pk, july_line.pk, august_line.pk}

@@ -89,7 +89,7 @@ def _accounts(sales: Sales, total: int) -> None:
     )
     # Key accounts for years, so that every rule of §13 applies (auto_now_add ignores a value).
     KeyAccount.objects.filter(pk__in=[a.pk for a in new]).update(
-        created_at=dt.datetime(2020, 1, 1, tzinfo=SH)
+        created_at=dt.datetime(2020, 1, 1, tzinfo=SH), tier_since=dt.date(2020, 1, 1)
     )
     Contact.objects.bulk_create(
         Contact(account=a, name=f"联系人{a.pk}-{i}", level=ContactLevel.OPERATIONAL)

@@ -140,7 +140,7 @@ def test_visits_overdue_leaves_out_archived_accounts_and_leavers(office, cast):
     leaver = UserFactory(role=Role.KAM, is_active=False)
     AccountFactory(owner=leaver, tier=Tier.STRATEGIC)
     AccountFactory(owner=cast.other_kam, tier=Tier.IMPORTANT, is_archived=True)
-    KeyAccount.objects.update(created_at=LONG_AGO)
+    KeyAccount.objects.update(created_at=LONG_AGO, tier_since=LONG_AGO.date())
     kam_visit(office.other_account, D(2026, 5, 12))
     visits_overdue(D(2026, 6, 1))
     assert [r for r, _k in sent("visits_overdue")] == [office.owner.pk]

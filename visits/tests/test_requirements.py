@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
+from accounts.services import account_set_tier
 from kam.roles import Role
 from kam.tests.factories import AccountFactory, TeamFactory, UserFactory
 from visits.models import ExecutiveSchedule, PlanLine, ScheduledVisit, Visit, VisitPlan
 from visits.selectors import plan_requirements
+from visits.selectors.requirements import with_key_dates
 from visits.tests.compliance_data import SH
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +33,7 @@ def key_account(kam, tier=Tier.STRATEGIC, since=dt.date(2025, 1, 1)) -> KeyAccou
     account = AccountFactory(owner=kam, tier=tier)
     account.history.all().delete()
     created = dt.datetime.combine(since, dt.time(9), tzinfo=SH)
-    KeyAccount.objects.filter(pk=account.pk).update(created_at=created)
+    KeyAccount.objects.filter(pk=account.pk).update(created_at=created, tier_since=since)
     return account
 
 
@@ -119,3 +122,23 @@ def test_five_queries_whatever_the_number_of_accounts(kam, django_assert_num_que
     with django_assert_num_queries(5):
         needs = plan_requirements(accounts, MARCH)
     assert all(n.done == 1 for a in accounts for n in needs[a.pk] if n.rule.visitor_role == "kam")
+
+
+def test_tier_since_survives_a_history_purge(kam):
+    """Key-account status dates from the account's own tier_since (set by the sales VP's
+    decision), so deleting the history rows — pruning, or an import that wrote none —
+    changes no requirement."""
+    vp = UserFactory(role=Role.SALES_VP)
+    account = key_account(kam, Tier.IMPORTANT, since=dt.date(2025, 1, 1))
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, tzinfo=SH), tick=False):
+        account_set_tier(account=account, by=vp, tier=Tier.STRATEGIC, reason="层级评审")
+    months = [dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 7, 1)]
+    before = [plan_requirements([account], m)[account.pk] for m in months]
+    # Strategic since 10 March: March's strategic windows are not owed yet, April's are.
+    assert not any(n.applies for n in before[0]) and any(n.applies for n in before[1])
+
+    KeyAccount.history.filter(id=account.pk).delete()
+
+    assert [plan_requirements([account], m)[account.pk] for m in months] == before
+    since = with_key_dates(KeyAccount.objects.filter(pk=account.pk)).values_list("key_since")
+    assert since.get() == (dt.date(2026, 3, 10),)

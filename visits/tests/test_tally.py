@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
-from accounts.services import account_create, account_update
+from accounts.services import account_create, account_set_tier, account_update
 from kam.roles import Role
 from kam.tests.factories import UserFactory, make_credit_code
 from visits import compliance as c
@@ -91,7 +91,8 @@ def test_the_rollup_catches_up_once_the_change_commits(django_capture_on_commit_
     kam = UserFactory(role=Role.KAM)
     data = {"name": "常州新材料有限公司", "credit_code": make_credit_code(991), "tier": "strategic"}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        account = account_create(by=kam, data=data | {"status": "active"})
+        admin = UserFactory(role=Role.ADMIN)  # only an administrator sets a key tier directly
+        account = account_create(by=admin, data=data | {"status": "active", "owner": kam})
         for day in (24, 25, 26):  # four writes in one transaction, one catch-up after it
             visit(kam, account, dt.date(2026, 2, day))
     assert [f.__name__ for f in callbacks].count("_send_catch_up") == 1
@@ -103,7 +104,11 @@ def test_catching_up_gives_the_same_rows_as_a_rebuild(company):
     a1, c1 = company.accounts["a1"], company.accounts["c1"]
     visit(company.execs[Role.TECH_VP], a1, dt.date(2026, 3, 30))
     admin = UserFactory(role=Role.ADMIN)
-    account_update(account=c1, by=admin, data={"owner": company.kams["A"], "tier": Tier.STRATEGIC})
+    account_update(
+        account=c1,
+        by=admin,
+        data={"owner": company.kams["A"], "tier": Tier.STRATEGIC, "tier_reason": "纠正"},
+    )
     tally_catch_up(today=TODAY)
     caught_up = snapshot()
     tally_rebuild(today=TODAY)
@@ -116,7 +121,7 @@ def test_what_marks_and_what_does_not(company):
     kam_a, vp = company.kams["A"], company.execs[Role.SALES_VP]
     account_update(account=a1, by=kam_a, data={"name": "改个名字"})
     assert dirty() == set()  # a name does not change compliance
-    account_update(account=a1, by=vp, data={"tier": Tier.IMPORTANT})
+    account_set_tier(account=a1, by=vp, tier=Tier.IMPORTANT, reason="层级评审")
     assert dirty() == {a1.pk}
     TallyDirty.objects.all().delete()
 

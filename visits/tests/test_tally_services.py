@@ -25,6 +25,7 @@ from accounts.models.archive import Status, Tier
 from accounts.services import (
     account_create,
     account_set_retired,
+    account_set_tier,
     account_update,
     accounts_hand_over,
 )
@@ -115,11 +116,12 @@ def test_account_services(office):
     strategic, important, other = office.accounts
     data = {"name": "常州新材料有限公司", "credit_code": make_credit_code(4242)}
     with tally_step():
-        new = account_create(by=owner, data=data | {"tier": Tier.STRATEGIC, "status": "active"})
+        extra = {"tier": Tier.STRATEGIC, "status": "active", "owner": owner}
+        new = account_create(by=admin, data=data | extra)
     with tally_step(changes=False):
         account_update(account=new, by=owner, data={"name": "常州新材料股份有限公司"})
     with tally_step():  # the sales VP accepts a tier review's proposal (analysis) this way
-        account_update(account=important, by=vp, data={"tier": Tier.STRATEGIC})
+        account_set_tier(account=important, by=vp, tier=Tier.STRATEGIC, reason="层级评审")
     with tally_step():
         account_update(
             account=other, by=owner, data={"status": Status.LOST, "lost_on": dt.date(2026, 3, 10)}
@@ -297,8 +299,8 @@ def test_a_forgotten_mark_is_caught(office, monkeypatch):
 def test_a_forgotten_account_hook_is_caught(office, monkeypatch):
     monkeypatch.setattr(tally, "mark_changed", lambda **kwargs: None)
     with pytest.raises(AssertionError, match="missing mark"), tally_step():
-        account_update(
-            account=office.accounts[1], by=office.cast.sales_vp, data={"tier": "strategic"}
+        account_set_tier(
+            account=office.accounts[1], by=office.cast.sales_vp, tier="strategic", reason="评审"
         )
 
 
