@@ -74,11 +74,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--export-rows", type=int, default=100_000, help="visits in the record export"
         )
-        parser.add_argument("--only-export", action="store_true", help="skip the page timings")
+        parser.add_argument("--only-export", action="store_true", help="only the export")
+        parser.add_argument(
+            "--skip-pages", action="store_true", help="the rollup and the export, no pages"
+        )
 
-    def handle(self, *args, runs: int, export_rows: int, only_export: bool, **options):
+    def handle(self, *args, runs, export_rows, only_export, skip_pages, **options):
         if not only_export:
-            self._pages(runs)
+            if not skip_pages:
+                self._pages(runs)
             appraisal_rollup(self.stdout)
         if export_rows:
             record_export(self.stdout, export_rows)
