@@ -29,7 +29,8 @@ def test_collectstatic_with_default_settings_serves_a_debug_off_server(tmp_path)
         "-c",
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kam.settings');"
         "django.setup(); from django.test import Client;"
-        "r = Client(raise_request_exception=False, HTTP_HOST='localhost').get('/login/', secure=True);"
+        "c = Client(raise_request_exception=False, HTTP_HOST='localhost');"
+        "r = c.get('/login/', secure=True);"
         "print(r.status_code); print(r.content.decode())",
     )
     assert page.returncode == 0, page.stderr

@@ -193,15 +193,40 @@ def schedule_grid(
     return list(rows.values())
 
 
-def my_scheduled_visits(user: User, year: int) -> QuerySet[ScheduledVisit]:
+def _my_items(user: User, year: int) -> QuerySet[ScheduledVisit]:
     """The user's own items in a published schedule: a draft is not yet anyone's plan."""
-    items = ScheduledVisit.objects.filter(
+    return ScheduledVisit.objects.filter(
         visitor=user,
         is_cancelled=False,
         schedule__year=year,
         schedule__published_at__isnull=False,
     )
-    return with_done(items).select_related("account").order_by("month", "account__name", "pk")
+
+
+def my_scheduled_visits(user: User, year: int) -> QuerySet[ScheduledVisit]:
+    items = with_done(_my_items(user, year))
+    return items.select_related("account").order_by("month", "account__name", "pk")
+
+
+def my_schedule_counts(user: User, year: int) -> dict[dt.date, tuple[int, int]]:
+    """Per month of the user's year: (scheduled, done), counted by the database."""
+    rows = (
+        _my_items(user, year)
+        .annotate(is_done=Exists(matching_visits()))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
+    )
+    return {r["month"]: (r["n"], r["done"]) for r in rows}
+
+
+def my_visits_to_do(user: User, year: int, until: dt.date) -> QuerySet[ScheduledVisit]:
+    """The user's items not yet done, up to the month `until`, oldest first."""
+    return (
+        my_scheduled_visits(user, year)
+        .annotate(is_done=Exists(matching_visits()))
+        .filter(is_done=False, month__lte=until)
+    )
 
 
 def my_schedule_years(user: User) -> list[int]:
