@@ -44,10 +44,11 @@ worker: venv
 	$(PY) -m celery -A kam worker --beat --loglevel=info
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kam_bench
-BENCH_SCALE ?= 20000
+BENCH_SCALES ?= 2000,20000
 
+# Every menu page per role over HTTP (gunicorn, DEBUG=false) at both scales, the four-page mix
+# under load, the rollup and the record export against openpyxl. The generated databases
+# (kam_bench_2000, kam_bench_20000) are kept and reused.
 bench: venv
-	psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS kam_bench" -c "CREATE DATABASE kam_bench"
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py demo_data --scale $(BENCH_SCALE)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) scripts/bench.py
+	scripts/test-machine
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_http.py --scales $(BENCH_SCALES)

@@ -71,18 +71,21 @@ def _form(wb: Workbook, title: str, columns: Sequence[tuple[str, int]], facts) -
 
 def _line(sheet: Sheet, values: Sequence, dates: Iterable[int] = ()) -> int:
     """A row of the form's table, boxed; `dates` are the 0-based columns holding dates."""
-    dates = set(dates)
-    return sheet.row(
-        [
-            sheet.cell(
-                value,
-                border=BOX,
-                alignment=WRAP,
-                number_format=DATE if index in dates else None,
+    return sheet.styled_row(values, _boxed(sheet, len(values), frozenset(dates)))
+
+
+def _boxed(sheet: Sheet, width: int, dates: frozenset[int]):
+    """The table's cell styles, made once per sheet and layout rather than once per cell."""
+    made = sheet.__dict__.setdefault("_boxed", {})
+    key = (width, dates)
+    if key not in made:
+        made[key] = sheet.styles(
+            *(
+                {"border": BOX, "alignment": WRAP, "number_format": DATE if i in dates else None}
+                for i in range(width)
             )
-            for index, value in enumerate(values)
-        ]
-    )
+        )
+    return made[key]
 
 
 def _signatures(sheet: Sheet, width: int, lines: Sequence[str]) -> None:
@@ -219,9 +222,10 @@ def write_record(wb: Workbook, params: dict, progress: Progress) -> None:
     columns = _translated(RECORD_COLUMNS)
     sheet = _form(wb, _("Monthly visit record"), columns, _record_facts(record))
     count, hours = record_selectors.month_visit_totals(kam, month)
-    visits = record_selectors.month_visits_streamed(kam, month)
-    for number, visit in enumerate(report_every(visits, count, progress), start=1):
-        _line(sheet, _visit_cells(number, visit), dates=[1])
+    rows = record_selectors.month_visit_rows(kam, month)
+    cells = _visit_cells_maker()
+    for number, row in enumerate(report_every(rows, count, progress), start=1):
+        _line(sheet, cells(number, row), dates=[1])
     total = [sheet.cell(_("Total"), font=BOLD), None, _("%(n)d visits") % {"n": count}]
     sheet.row([*total, None, None, float(hours)])
     sheet.row()
@@ -243,35 +247,32 @@ def write_record(wb: Workbook, params: dict, progress: Progress) -> None:
     )
 
 
-def _visit_cells(number: int, visit) -> list:
-    line = visit.plan_line
-    planned = (
-        _("Planned for %(date)s") % {"date": line.planned_on.isoformat()}
-        if line
-        else _("Unplanned")
-    )
-    return [
-        number,
-        visit.visited_on,
-        visit.account.name,
-        visit.time_in.strftime("%H:%M") if visit.time_in else "",
-        visit.time_out.strftime("%H:%M") if visit.time_out else "",
-        float(visit.hours) if visit.hours is not None else "",
-        "、".join(c.name for c in visit.met),
-        purposes_text(visit.purposes),
-        visit.outcome,
-        visit.competitor_news,
-        visit.next_steps,
-        planned,
-        _changes_text(visit.change_list),
-        _spot_check_text(visit),
-    ]
+def _visit_cells_maker():
+    """A function from a visit's row (record_selectors.VisitRow) to its cells, with the labels
+    and wordings looked up once per export rather than once per visit."""
+    purposes = {code: str(label) for code, label in Purpose.choices}
+    results = {code: str(label) for code, label in SpotResult.choices}
+    planned_for, unplanned = _("Planned for %(date)s"), _("Unplanned")
 
+    def cells(number: int, row) -> list:
+        check = row.spot_result
+        return [
+            number,
+            row.visited_on,
+            row.account_name,
+            row.time_in.strftime("%H:%M") if row.time_in else "",
+            row.time_out.strftime("%H:%M") if row.time_out else "",
+            float(row.hours) if row.hours is not None else "",
+            "、".join(row.met),
+            "、".join(purposes.get(code, code) for code in row.purposes),
+            row.outcome,
+            row.competitor_news,
+            row.next_steps,
+            planned_for % {"date": row.planned_on.isoformat()} if row.planned_on else unplanned,
+            _changes_text(row.changes),
+            # A check still to be made is not written: the file goes to the KAM too, who
+            # must not learn which visits are picked (spot_check_shown).
+            "" if check is None or check == SpotResult.PENDING else results[check],
+        ]
 
-def _spot_check_text(visit) -> str:
-    """The call's result once recorded. A check still to be made is not written: the file
-    goes to the KAM too, who must not learn which visits are picked (spot_check_shown)."""
-    check = getattr(visit, "spot_check", None)
-    if check is None or check.result == SpotResult.PENDING:
-        return ""
-    return str(check.get_result_display())
+    return cells

