@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -11,7 +12,9 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from kam.jobs import all_jobs
+from kam.jobs import all_jobs, scheduled_on
+from kam.models import JobRun
+from kam.registry import JobSpec
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +30,39 @@ def run_job(name: str) -> int:
     return run_job_now(name)
 
 
+# How far back a run replays the days its job missed (an outage of beat, a dead worker).
+CATCH_UP_DAYS = 7
+
+
+def _days_to_run(job: JobSpec, last_day: dt.date | None, today: dt.date) -> list[dt.date]:
+    """The scheduled days after the last one run, up to CATCH_UP_DAYS back, then today. A
+    run for a day before the last one (a replay) runs that day only."""
+    if last_day is None or last_day >= today:
+        return [today]
+    first = max(last_day + dt.timedelta(days=1), today - dt.timedelta(days=CATCH_UP_DAYS))
+    missed = (first + dt.timedelta(days=i) for i in range((today - first).days))
+    return [day for day in missed if scheduled_on(job, day)] + [today]
+
+
 def run_job_now(name: str, today=None) -> int:
     """One job in one transaction: a failure leaves nothing half-written, and a retry redoes
-    it all."""
+    it all. Days the job missed since its last run are run first, in order (jobs are
+    idempotent, so a reminder due on a missed day is sent once, late); the ledger row is
+    locked, so two runs at once do not both replay them."""
     job = all_jobs()[name]
+    today = today or timezone.localdate()
     with transaction.atomic():
-        return job.func(today or timezone.localdate())
+        JobRun.objects.get_or_create(name=name, defaults={"last_day": today})
+        ledger = JobRun.objects.select_for_update().get(name=name)
+        created = 0
+        for day in _days_to_run(job, ledger.last_day, today):
+            if day != today:
+                log.warning("job %s catches up on %s", name, day)
+            created += job.func(day)
+        if today > ledger.last_day:
+            ledger.last_day = today
+        ledger.save()
+        return created
 
 
 @shared_task(name="kam.tasks.ping")
