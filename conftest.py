@@ -65,6 +65,13 @@ def _migration_seeds(request):
             getattr(importlib.import_module(module), func)(apps, None)
 
 
+def pytest_sessionstart(session):
+    """Modules that work out deadlines when imported (at collection) see the empty table too."""
+    from visits import working_calendar
+
+    working_calendar.pin()
+
+
 @pytest.fixture(autouse=True)
 def _holiday_table_pinned():
     """The holiday table (visits.working_calendar) is read at most once a minute; in tests it

@@ -2,8 +2,9 @@
 
 Every reminder here fires on one day, worked out from the policy's own dates (the frequency
 rules' windows, the plan's 25th, the record's 5th, the lunar festivals, December); a run on
-any other day creates nothing. A day the beat missed is replayed with
-`manage.py run_jobs --date YYYY-MM-DD`, and the keys make a replay or a second run harmless.
+any other day creates nothing. A day the beat missed is replayed by the next run
+(kam.tasks.run_job_now keeps each job's last day), or by hand with `manage.py run_jobs --date
+YYYY-MM-DD`; the keys make a replay or a second run harmless.
 Each job reads in a few grouped queries, whatever the number of accounts.
 """
 
