@@ -49,27 +49,34 @@ def table() -> rules.CalendarTable:
     if time.monotonic() < until:
         return kept
     try:
-        kept = _load()
+        fresh = _load()
     except DatabaseError:  # before the migration that makes the table
         log.warning("the holiday table cannot be read; using the package alone", exc_info=True)
         return rules.NO_TABLE
-    _kept = (time.monotonic() + RELOAD_SECONDS, kept)
-    return kept
+    if fresh != kept:  # changed by another process: windows cached with old deadlines go
+        _windows_forget()
+    _kept = (time.monotonic() + RELOAD_SECONDS, fresh)
+    return fresh
+
+
+def _windows_forget() -> None:
+    from visits.tally import year_windows
+
+    year_windows.cache_clear()
 
 
 def forget() -> None:
     """Read the table again at its next use; windows cached with the old deadlines go too."""
     global _kept
-    from visits.tally import year_windows
-
-    _kept = (0.0, rules.NO_TABLE)
-    year_windows.cache_clear()
+    _kept = (0.0, _kept[1])
+    _windows_forget()
 
 
 def pin(kept: rules.CalendarTable = rules.NO_TABLE) -> None:
     """Tests: use this table without reading the database until the next change."""
     global _kept
     _kept = (float("inf"), kept)
+    _windows_forget()
 
 
 def official_years(first: int, last: int) -> list[tuple[int, str]]:

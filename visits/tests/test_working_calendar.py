@@ -185,3 +185,27 @@ def test_reminders_due_dates_are_worked_out_from_their_keys():
     assert reminder_due_on("schedule_due", "schedule_due:2028:15") == D(2027, 12, 31)
     assert reminder_due_on("visits_due", "visits_due:2027-02") == D(2027, 2, 26)
     assert reminder_due_on("record_due", "record_due:garbage") is None
+
+
+def test_compliance_windows_follow_a_change_made_in_another_process(monkeypatch):
+    """The rollup caches each rule's windows with their deadlines; a reload that finds the
+    table changed drops them."""
+    from visits.tally import year_windows
+
+    rule = rules.Rule(
+        tier="strategic",
+        kind=rules.VISIT,
+        visitor_role=rules.KAM,
+        period=rules.MONTH,
+        min_count=1,
+        max_count=None,
+    )
+    working_calendar.forget()
+    september = [w for w in year_windows(rule, 2027) if w.start == SEPTEMBER][0]
+    assert september.due == D(2027, 9, 30)
+    OfficialDay.objects.create(day=D(2027, 9, 30), kind=DayKind.HOLIDAY)  # another process
+    later = working_calendar.time.monotonic() + working_calendar.RELOAD_SECONDS + 1
+    monkeypatch.setattr(working_calendar.time, "monotonic", lambda: later)
+    rules.is_working_day(D(2027, 1, 4))  # any question reloads the table
+    september = [w for w in year_windows(rule, 2027) if w.start == SEPTEMBER][0]
+    assert september.due == D(2027, 9, 29)
