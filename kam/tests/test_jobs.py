@@ -262,3 +262,21 @@ def test_a_real_worker_runs_a_job_against_redis(tmp_path):
             worker.kill()
             worker.wait()
         log.close()
+
+
+def test_a_catch_up_replays_only_the_days_a_job_is_scheduled_on():
+    from kam.registry import JobSpec
+    from kam.tasks import CATCH_UP_DAYS, _days_to_run
+
+    daily = JobSpec("daily", lambda day: 0)
+    yearly = JobSpec("yearly", lambda day: 0, cron={"month_of_year": 1, "day_of_month": 2})
+    today = dt.date(2027, 1, 5)
+    assert _days_to_run(daily, dt.date(2027, 1, 2), today) == [
+        dt.date(2027, 1, 3),
+        dt.date(2027, 1, 4),
+        today,
+    ]
+    assert _days_to_run(yearly, dt.date(2026, 1, 2), today) == [dt.date(2027, 1, 2), today]
+    # A long outage replays a week at most; a replay of an earlier day runs that day only.
+    assert len(_days_to_run(daily, dt.date(2026, 1, 1), today)) == CATCH_UP_DAYS + 1
+    assert _days_to_run(daily, today, dt.date(2027, 1, 1)) == [dt.date(2027, 1, 1)]
