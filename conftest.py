@@ -63,3 +63,22 @@ def _migration_seeds(request):
     for module, func, model in SEEDS:
         if not apps.get_model(model).objects.exists():
             getattr(importlib.import_module(module), func)(apps, None)
+
+
+def pytest_sessionstart(session):
+    """Modules that work out deadlines when imported (at collection) see the empty table too."""
+    from visits import working_calendar
+
+    working_calendar.pin()
+
+
+@pytest.fixture(autouse=True)
+def _holiday_table_pinned():
+    """The holiday table (visits.working_calendar) is read at most once a minute; in tests it
+    is taken as empty, without a query, so query counts never depend on the clock. A test
+    that changes it goes through `calendar_changed`, which reads it again."""
+    from visits import working_calendar
+
+    working_calendar.pin()
+    yield
+    working_calendar.pin()

@@ -287,7 +287,7 @@ def major_matter_report(
         key=f"major_matter:{matter.pk}",
         title=_("Major matter at %(account)s: %(subject)s")
         % {"account": account.name, "subject": subject},
-        body=f"{by}: {content}",
+        body=_("%(person)s: %(text)s") % {"person": by, "text": content},
         url=url,
     )
     return matter

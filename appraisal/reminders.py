@@ -49,9 +49,18 @@ def appraisal_rollup(today: dt.date) -> int:
     return created
 
 
+def finalise_title(period: Period, today: dt.date) -> str:
+    """Ahead of the settlement date the reminder asks to finalise (the inbox names the date
+    from `due_on`); past it, it says the period is overdue, never a deadline already gone."""
+    if period.settle_by < today:
+        return _("Appraisal %(period)s is overdue for finalisation") % {"period": period.label}
+    return _("Finalise appraisal %(period)s") % {"period": period.label}
+
+
 def finalise_reminders(today: dt.date) -> int:
     """Remind the sales VP to finalise: a year a few days before its settlement date (15
-    January), a quarter once it has waited a week after its close."""
+    January), a quarter once it has waited a week after its close (its settlement date is
+    its last day, so that reminder says it is overdue)."""
     year_due = Q(
         kind=PeriodKind.YEAR,
         settle_by__gte=today,
@@ -66,7 +75,7 @@ def finalise_reminders(today: dt.date) -> int:
                 recipient_id=pk,
                 kind="appraisal_finalise",
                 key=f"appraisal_finalise:{period.pk}",
-                title=_("Finalise appraisal %(period)s") % {"period": period.label},
+                title=finalise_title(period, today),
                 url=reverse("appraisal:overview", args=[period.pk]),
                 due_on=period.settle_by,  # worded when shown, so never a past date as a deadline
             )

@@ -18,6 +18,16 @@ def all_jobs() -> dict[str, JobSpec]:
     return registry.jobs
 
 
+def scheduled_on(job: JobSpec, day) -> bool:
+    """Whether beat runs `job` on `day` (its crontab's day, weekday and month fields)."""
+    cron = crontab(**job.cron)
+    return (
+        day.day in cron.day_of_month
+        and day.month in cron.month_of_year
+        and day.isoweekday() % 7 in cron.day_of_week
+    )
+
+
 def in_day_order() -> list[str]:
     """Job names in the order beat runs them through a day (the rollup before the reminders
     that read it), for `run_jobs`."""

@@ -159,3 +159,15 @@ class Export(models.Model):
     @property
     def is_queued(self) -> bool:
         return self.status == ExportStatus.QUEUED
+
+
+class JobRun(models.Model):
+    """The last day each periodic job ran for (kam.tasks.run_job_now): a run after a missed
+    day replays the days in between first, so a reminder due that day is sent late, not never."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_day = models.DateField()
+    ran_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_day}"

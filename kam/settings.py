@@ -169,9 +169,19 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
-# Enqueueing must fail fast when the broker is down, so a page never hangs on Redis.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+# Enqueueing must fail fast when the broker is down, so a page never hangs on Redis: a short
+# connect timeout, no reconnect loop while publishing (kam.tasks.enqueue sends with retry=False
+# and no result subscription, and remembers an outage for a while). Workers and beat keep
+# their own reconnect loop (broker_connection_retry_on_startup and friends are untouched).
+BROKER_CONNECT_SECONDS = float(os.environ.get("BROKER_CONNECT_SECONDS", "0.3"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": BROKER_CONNECT_SECONDS,
+    "socket_timeout": 5,
+}
+# How long enqueue() stops trying a broker it found down before it tries again.
+BROKER_OUTAGE_SECONDS = int(os.environ.get("BROKER_OUTAGE_SECONDS", "30"))
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:

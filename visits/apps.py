@@ -9,9 +9,11 @@ class VisitsConfig(AppConfig):
     def ready(self):
         # The compliance rollup re-tallies accounts whose tier, status or owner change.
         from kam.registry import registry
-        from visits import tally
+        from visits import rules, tally, working_calendar
 
         registry.on_account_changed(tally.account_changed)
+        # The engine's working calendar: the administrators' holiday table over the package.
+        rules.use_table(working_calendar.table)
         self._ready_registry()
 
     def _ready_registry(self):

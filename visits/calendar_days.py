@@ -1,9 +1,9 @@
 """The days of a calendar page, pure: weeks start on Monday (as Chinese calendars print
 them), and each day knows whether it is a public holiday or a make-up working day (调休).
 
-Holidays come from the working calendar the deadlines use (`visits.rules`, backed by
-`chinese-calendar`); for a year the package does not know, no day is marked, as the rules
-then fall back to plain weekends.
+Holidays come from the working calendar the deadlines use (`visits.rules`: the administrators'
+table of holidays and make-up days, then `chinese-calendar`); for a year neither knows, no day
+is marked, as the rules then fall back to plain weekends.
 """
 
 from __future__ import annotations
@@ -53,7 +53,12 @@ def monday_of(day: dt.date) -> dt.date:
 
 
 def day_of(date: dt.date, in_month: bool = True) -> Day:
-    if not rules.has_holiday_data(date.year):
+    entry = rules.official_day(date)
+    if entry is not None:  # the administrators' table overrides the package
+        if entry.is_working:
+            return Day(date, in_month, is_makeup=date.weekday() >= 5)
+        return Day(date, in_month, str(entry.name or _("Public holiday")))
+    if not rules.package_has_year(date.year):
         return Day(date, in_month)
     is_off, name = chinese_calendar.get_holiday_detail(date)
     holiday = ""

@@ -2,8 +2,9 @@
 
 Every reminder here fires on one day, worked out from the policy's own dates (the frequency
 rules' windows, the plan's 25th, the record's 5th, the lunar festivals, December); a run on
-any other day creates nothing. A day the beat missed is replayed with
-`manage.py run_jobs --date YYYY-MM-DD`, and the keys make a replay or a second run harmless.
+any other day creates nothing. A day the beat missed is replayed by the next run
+(kam.tasks.run_job_now keeps each job's last day), or by hand with `manage.py run_jobs --date
+YYYY-MM-DD`; the keys make a replay or a second run harmless.
 Each job reads in a few grouped queries, whatever the number of accounts.
 """
 
@@ -345,3 +346,29 @@ def schedule_due(today: dt.date) -> int:
         for pk in office
     ]
     return notify_many(rows)
+
+
+# Deadlines that follow the working calendar -------------------------------------------------
+
+# The kinds whose `due_on` moves with the holidays (plan_due's 25th is a calendar day).
+CALENDAR_KINDS = ("record_due", "visits_due", "festival", "schedule_due")
+
+
+def reminder_due_on(kind: str, key: str) -> dt.date | None:
+    """The deadline a reminder of `kind` with `key` carries, worked out again from the working
+    calendar as it is now (visits.working_calendar recomputes stored ones after a change).
+    None for a key it does not read."""
+    parts = key.split(":")
+    try:
+        if kind == "record_due":
+            return record_due_on(dt.date.fromisoformat(f"{parts[1]}-01"))
+        if kind == "visits_due":
+            return _deadline(dt.date.fromisoformat(f"{parts[1]}-01"))
+        if kind == "festival":
+            day = dict(rules.festival_days(int(parts[2]))).get(parts[1])
+            return rules.working_day_on_or_before(day) if day else None
+        if kind == "schedule_due":
+            return schedule_deadline(int(parts[1]))
+    except (IndexError, ValueError):
+        return None
+    return None

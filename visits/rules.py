@@ -61,16 +61,19 @@ Working calendar
   working day on or before its end: the festival communication must be done before the
   holiday starts, the year-end card before the office closes. A record due "by the 5th" moves
   forward to the next working day (顺延), as the policy's monthly deadlines usually do.
-- The package only knows the years the State Council has published (2004–2026 as installed).
-  Outside them we fall back to weekends only: Saturday and Sunday off, no public holidays, no
-  make-up days. `has_holiday_data(year)` tells which one applies.
+- The package only knows the years the State Council had published when it was released
+  (2004–2026 as installed). Administrators keep the arrangement of later years (and any
+  correction) in a table (visits.OfficialDay), which overrides the package day by day; the
+  visits app hands it to this module (`use_table`). A year in neither falls back to weekends
+  only: Saturday and Sunday off, no public holidays, no make-up days. `holiday_source(year)`
+  and `has_holiday_data(year)` tell which one applies.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -119,8 +122,39 @@ MISSED = "missed"
 # Working calendar ------------------------------------------------------------------------
 
 
-def has_holiday_data(year: int) -> bool:
-    """Whether the Chinese holiday calendar is known for `year` (else: weekends only)."""
+class OfficialDay(NamedTuple):
+    """A day of the State Council's arrangement kept by administrators (visits.OfficialDay):
+    a holiday, or a make-up working day (调休)."""
+
+    is_working: bool
+    name: str = ""
+
+
+class CalendarTable(NamedTuple):
+    """The administrators' table as the engine sees it: {date: OfficialDay}, and the years it
+    holds an arrangement for."""
+
+    days: dict[dt.date, OfficialDay]
+    years: frozenset[int]
+
+
+NO_TABLE = CalendarTable({}, frozenset())
+_table_source: Callable[[], CalendarTable] = lambda: NO_TABLE  # noqa: E731
+
+
+def use_table(source: Callable[[], CalendarTable]) -> None:
+    """Where the administrators' table comes from (set by the visits app: it reads the
+    database, this module stays pure)."""
+    global _table_source
+    _table_source = source
+
+
+def official_day(day: dt.date) -> OfficialDay | None:
+    """The table's entry for `day`, which overrides the package."""
+    return _table_source().days.get(day)
+
+
+def package_has_year(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
     except NotImplementedError:
@@ -128,7 +162,24 @@ def has_holiday_data(year: int) -> bool:
     return True
 
 
+def holiday_source(year: int) -> str:
+    """Where the year's holidays come from: "table" (the administrators' arrangement, over
+    the package's where both have it), "package" (chinese-calendar), or "" (none known:
+    weekends only)."""
+    if year in _table_source().years:
+        return "table"
+    return "package" if package_has_year(year) else ""
+
+
+def has_holiday_data(year: int) -> bool:
+    """Whether the Chinese holiday calendar is known for `year` (else: weekends only)."""
+    return bool(holiday_source(year))
+
+
 def is_working_day(day: dt.date) -> bool:
+    entry = official_day(day)
+    if entry is not None:
+        return entry.is_working
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

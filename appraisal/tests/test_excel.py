@@ -368,15 +368,12 @@ def test_a_retry_rewrites_the_file_and_a_done_export_is_left_alone(book):
 
 
 def test_with_the_broker_down_the_export_is_written_in_the_request(
-    book, client, monkeypatch, django_capture_on_commit_callbacks
+    book, client, django_capture_on_commit_callbacks
 ):
-    from kam import tasks
+    from kam.tests.test_jobs import DEAD, broker
 
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("redis is down")
-
-    monkeypatch.setattr(tasks.run_export, "apply_async", refuse)
-    response = start(client, book.cast.admin, book.period, django_capture_on_commit_callbacks)
+    with broker(**DEAD):
+        response = start(client, book.cast.admin, book.period, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert Export.objects.get().status == ExportStatus.DONE
 

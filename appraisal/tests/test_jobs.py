@@ -4,6 +4,7 @@ the sales VP's reminder to finalise."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from appraisal.models import Period, PeriodKind, PeriodStatus
 from appraisal.periods import period_get_or_create
@@ -11,6 +12,13 @@ from appraisal.reminders import appraisal_rollup, finalise_reminders
 from kam.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Titles are checked word for word in English (the msgids)."""
+    with translation.override("en"):
+        yield
 
 
 def _q3():
@@ -55,6 +63,8 @@ def test_vp_is_reminded_a_week_after_a_quarter_closes(cast):
     note = Notification.objects.get(kind="appraisal_finalise")
     assert note.recipient == cast.sales_vp and note.url.endswith(f"/appraisal/{q3.pk}/")
     assert note.due_on == q3.settle_by and str(q3.settle_by) not in note.title
+    # Settled by its close, so a week later the reminder says it is overdue.
+    assert note.title == f"Appraisal {q3.label} is overdue for finalisation"
 
 
 def test_vp_is_reminded_of_the_year_three_days_before_15_january(cast):
@@ -62,5 +72,8 @@ def test_vp_is_reminded_of_the_year_three_days_before_15_january(cast):
     Period.objects.filter(pk=year.pk).update(status=PeriodStatus.SCORED)
     assert finalise_reminders(dt.date(2027, 1, 10)) == 0
     assert finalise_reminders(dt.date(2027, 1, 11)) == 1
+    note = Notification.objects.get(kind="appraisal_finalise")
+    assert note.due_on == dt.date(2027, 1, 14) > dt.date(2027, 1, 11)
+    assert note.title == f"Finalise appraisal {year.label}"
     Period.objects.filter(pk=year.pk).update(status=PeriodStatus.FINAL)
     assert finalise_reminders(dt.date(2027, 1, 12)) == 0

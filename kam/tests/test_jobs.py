@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from io import StringIO
 
 import pytest
@@ -20,7 +21,7 @@ from kam.celery import app as celery_app
 from kam.jobs import beat_schedule
 from kam.models import Notification
 from kam.reminders import email_digest
-from kam.tasks import enqueue, ping, run_job, run_job_now
+from kam.tasks import broker_circuit_reset, enqueue, ping, run_job, run_job_now
 from kam.tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,26 +175,48 @@ def broker(**conf):
 
     saved = {k: celery_app.conf[k] for k in [*conf, "task_always_eager"]}
     apply({**conf, "task_always_eager": False})
+    broker_circuit_reset()
     try:
         yield
     finally:
         apply(saved)
+        broker_circuit_reset()
+
+
+# Only the address: the timeouts are the project's own settings, which this test is about.
+DEAD = {"broker_url": "redis://127.0.0.1:1/0"}
 
 
 def test_enqueue_with_a_dead_broker_keeps_the_saved_work(
     caplog, django_capture_on_commit_callbacks
 ):
-    dead = {
-        "broker_url": "redis://127.0.0.1:1/0",
-        "broker_connection_timeout": 1,
-        "broker_transport_options": {"max_retries": 0, "socket_connect_timeout": 1},
-    }
-    with broker(**dead):
+    ran = []
+    with broker(**DEAD):
         account = AccountFactory()
         with django_capture_on_commit_callbacks(execute=True):
-            enqueue(ping, "x")
+            enqueue(ping, "x", fallback=lambda: ran.append("here"))
     assert KeyAccount.objects.filter(pk=account.pk).exists()
     assert "could not enqueue" in caplog.text
+    assert ran == ["here"]
+
+
+def test_a_dead_broker_is_given_up_on_at_once_and_remembered(django_capture_on_commit_callbacks):
+    """The first send pays one refused connection (no reconnect loop, no result
+    subscription); the next ones skip the broker while the outage is remembered."""
+    ran = []
+    with broker(**DEAD):
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue(ping, "x", fallback=lambda: ran.append(1))
+        first = time.monotonic() - started
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(20):
+                enqueue(ping, "x", fallback=lambda: ran.append(1))
+        rest = time.monotonic() - started
+    assert len(ran) == 21
+    assert first < 1.0, first  # was about 20 s: the client retried twenty times
+    assert rest < 0.2, rest
 
 
 @pytest.mark.django_db(transaction=True)
@@ -240,3 +263,21 @@ def test_a_real_worker_runs_a_job_against_redis(tmp_path):
             worker.kill()
             worker.wait()
         log.close()
+
+
+def test_a_catch_up_replays_only_the_days_a_job_is_scheduled_on():
+    from kam.registry import JobSpec
+    from kam.tasks import CATCH_UP_DAYS, _days_to_run
+
+    daily = JobSpec("daily", lambda day: 0)
+    yearly = JobSpec("yearly", lambda day: 0, cron={"month_of_year": 1, "day_of_month": 2})
+    today = dt.date(2027, 1, 5)
+    assert _days_to_run(daily, dt.date(2027, 1, 2), today) == [
+        dt.date(2027, 1, 3),
+        dt.date(2027, 1, 4),
+        today,
+    ]
+    assert _days_to_run(yearly, dt.date(2026, 1, 2), today) == [dt.date(2027, 1, 2), today]
+    # A long outage replays a week at most; a replay of an earlier day runs that day only.
+    assert len(_days_to_run(daily, dt.date(2026, 1, 1), today)) == CATCH_UP_DAYS + 1
+    assert _days_to_run(daily, today, dt.date(2027, 1, 1)) == [dt.date(2027, 1, 1)]

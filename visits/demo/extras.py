@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 
 from accounts.models import Contact, TimelineEntry
 from kam.models import Notification
-from kam.periods import month_label
 from visits.demo.executives import at, met
 from visits.models import (
     ExecutiveSchedule,
@@ -27,6 +26,8 @@ from visits.models import (
 from visits.models.choices import Purpose
 from visits.models.plans import PlanStatus
 from visits.months import add_months
+from visits.services.plans import returned_title, submitted_title
+from visits.services.schedule import published_body, published_title
 
 if TYPE_CHECKING:
     from visits.demo import World
@@ -118,25 +119,27 @@ def notifications(world: World, schedule: ExecutiveSchedule) -> None:
     notes = []
     for plan in waiting:
         n = plan.transitions.count()
-        with translation.override("zh-hans"):
-            month = month_label(plan.month)
         if plan.status == PlanStatus.SUBMITTED:
+            with translation.override("zh-hans"):
+                title = submitted_title(plan)
             notes.append(
                 Notification(
                     recipient=vp,
                     kind="plan_submitted",
                     key=f"plan_submitted:{plan.pk}:{n}",
-                    title=f"{plan.kam}提交了{month}的月拜访计划表",
+                    title=title,
                     url=reverse("visits:plan_detail", args=[plan.pk]),
                 )
             )
         else:
+            with translation.override("zh-hans"):
+                title = returned_title(plan)
             notes.append(
                 Notification(
                     recipient=plan.kam,
                     kind="plan_returned",
                     key=f"plan_returned:{plan.pk}:{n}",
-                    title=f"您{month}的月拜访计划被退回修改",
+                    title=title,
                     body=plan.comment,
                     url=reverse("visits:plan_detail", args=[plan.pk]),
                 )
@@ -145,13 +148,16 @@ def notifications(world: World, schedule: ExecutiveSchedule) -> None:
     for visitor in schedule.items.values_list("visitor_id", flat=True):
         counts[visitor] += 1
     for visitor, n in counts.items():
+        # The same wording as the service's, in the demo's language (the default, Chinese).
+        with translation.override("zh-hans"):
+            title, body = published_title(schedule.year), published_body(schedule.year, n)
         notes.append(
             Notification(
                 recipient_id=visitor,
                 kind="executive_schedule",
                 key=f"schedule:{schedule.year}:{schedule.published_at:%Y%m%d%H%M%S%f}",
-                title=f"{schedule.year}年高层拜访日程已发布",
-                body=f"您在{schedule.year}年共有{n}次大客户拜访安排。",
+                title=title,
+                body=body,
                 url=reverse("visits:my_schedule") + f"?year={schedule.year}",
                 read_at=timezone.now(),
             )

@@ -1,5 +1,6 @@
 from visits.models.calendar import CalendarFeed
 from visits.models.checkins import AccountLocation, CheckIn, LocationStatus
+from visits.models.official_days import DayKind, OfficialDay
 from visits.models.plans import (
     ItineraryChange,
     PlanLine,
@@ -16,10 +17,12 @@ __all__ = [
     "AccountTally",
     "CalendarFeed",
     "CheckIn",
+    "DayKind",
     "ExecutiveSchedule",
     "FrequencyRule",
     "ItineraryChange",
     "LocationStatus",
+    "OfficialDay",
     "OwnerTally",
     "PlanLine",
     "PlanTransition",

@@ -256,6 +256,22 @@ def _transition(plan: VisitPlan, to: str, by: User, comment: str = "") -> None:
     plan._history_user = by
 
 
+def submitted_title(plan: VisitPlan, *, resubmitted: bool = False) -> str:
+    """The VP's notice of a submitted plan: one wording for the service and the demo data."""
+    text = (
+        _("%(kam)s resubmitted the visit plan for %(month)s")
+        if resubmitted
+        else _("%(kam)s submitted the visit plan for %(month)s")
+    )
+    return text % {"kam": plan.kam, "month": month_label(plan.month)}
+
+
+def returned_title(plan: VisitPlan) -> str:
+    return _("Your visit plan for %(month)s was returned for revision") % {
+        "month": month_label(plan.month)
+    }
+
+
 def plan_url(plan: VisitPlan) -> str:
     return reverse("visits:plan_detail", args=[plan.pk])
 
@@ -276,17 +292,11 @@ def plan_submit(*, plan: VisitPlan, by: User) -> VisitPlan:
         # Its lines count from the first submission on; later ones change nothing counted.
         mark_changed(account_ids=plan.lines.values_list("account_id", flat=True))
     plan.save()
-    month = month_label(plan.month)
     notify(
         recipients=sales_vps(),
         kind="plan_submitted",
         key=f"plan_submitted:{plan.pk}:{plan.transitions.count()}",
-        title=(
-            _("%(kam)s resubmitted the visit plan for %(month)s")
-            if resubmitted
-            else _("%(kam)s submitted the visit plan for %(month)s")
-        )
-        % {"kam": plan.kam, "month": month},
+        title=submitted_title(plan, resubmitted=resubmitted),
         url=plan_url(plan),
     )
     return plan
@@ -329,8 +339,7 @@ def plan_return(*, plan: VisitPlan, by: User, comment: str) -> VisitPlan:
         recipients=[plan.kam],
         kind="plan_returned",
         key=f"plan_returned:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s was returned for revision")
-        % {"month": month_label(plan.month)},
+        title=returned_title(plan),
         body=comment.strip(),
         url=plan_url(plan),
     )

@@ -218,6 +218,20 @@ def scheduled_visit_add(
     return item
 
 
+def published_title(year: int) -> str:
+    """The executives' notice of a published schedule: one wording for the service and the
+    demo data."""
+    return _("Executive visit schedule %(year)s published") % {"year": year}
+
+
+def published_body(year: int, n: int) -> str:
+    return ngettext(
+        "You have %(n)s scheduled visit to key accounts in %(year)s.",
+        "You have %(n)s scheduled visits to key accounts in %(year)s.",
+        n,
+    ) % {"n": n, "year": year}
+
+
 @transaction.atomic
 def schedule_publish(*, schedule: ExecutiveSchedule, by: User) -> int:
     """Tell every visitor on the schedule how many visits they have; returns how many people
@@ -242,13 +256,8 @@ def schedule_publish(*, schedule: ExecutiveSchedule, by: User) -> int:
             recipients=[visitor],
             kind="executive_schedule",
             key=key,
-            title=_("Executive visit schedule %(year)s published") % {"year": schedule.year},
-            body=ngettext(
-                "You have %(n)s scheduled visit to key accounts in %(year)s.",
-                "You have %(n)s scheduled visits to key accounts in %(year)s.",
-                n,
-            )
-            % {"n": n, "year": schedule.year},
+            title=published_title(schedule.year),
+            body=published_body(schedule.year, n),
             url=url,
         )
     return told

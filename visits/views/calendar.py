@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kam import roles
-from visits import ical
+from visits import ical, rules
 from visits.calendar_days import Day, monday_of, month_weeks, week_days
 from visits.models import CalendarFeed
 from visits.months import add_months, month_end, parse_month
@@ -107,6 +107,10 @@ def calendar_page(request):
             "pager": _pager(view, anchor, today),
             "can_subscribe": roles.can_subscribe_calendar(user),
             "is_kam": roles.can_write_plan(user),
+            # Years on the page whose holidays nobody has published here: weekends only.
+            "years_without_holidays": sorted(
+                y for y in {start.year, end.year} if not rules.has_holiday_data(y)
+            ),
         },
     )
 
