@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.models import Notification, Team, User
 
+# The admin carries the product's name, in the user's language, like every other page.
+admin.site.site_header = _("Key-account CRM")
+admin.site.site_title = _("Key-account CRM")
+admin.site.index_title = _("Administration")
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
