@@ -41,6 +41,7 @@ class Walk:
     pages: list[Page] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     usernames: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)  # of the notifications the demo holds
 
     def html_pages(self) -> Iterator[Page]:
         for page in self.pages:
