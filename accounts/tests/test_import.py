@@ -319,7 +319,7 @@ def test_view_lists_errors_by_sheet_row_and_column(client, admin, kams):
     assert KeyAccount.objects.count() == 0
     html = response.content.decode()
     table = html[html.index('id="import-errors"') :]
-    assert "<td>accounts</td><td>3</td><td>B (" in table
+    assert "<td>客户</td><td>3</td><td>B (" in table  # the sheet as the template names it
 
 
 def test_view_refuses_a_file_that_is_not_xlsx(client, admin):
@@ -383,7 +383,7 @@ def test_errors_follow_the_request_language_zh_hans(client, admin, kams):
     cells = _error_cells(response)
     assert len(cells) == 1
     sheet, row, column, message = cells[0]
-    assert (sheet, row) == ("contacts", "2")
+    assert (sheet, row) == ("联系人", "2")
     assert column.startswith("F (")
     assert "有效" in message  # Django's zh_Hans catalog: 输入一个有效的 Email 地址。
 
