@@ -45,6 +45,6 @@ AXES_MSGIDS = [
     _("access attempts"),
     _("access failure"),
     _("access failures"),
-    _("access log"),
+    # "access log" is ours too (the archive's 查阅记录), so axes' log shares that name.
     _("access logs"),
 ]
