@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
+from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from lxml import html as lxml_html
@@ -113,7 +114,9 @@ def walk_as(user, walk: Walk, *, limit: int = 400) -> None:
         seen_names.add(name)
         opened += 1
         try:
-            response = client.get(url)
+            # A savepoint per page: a page failing on the database spoils only itself.
+            with transaction.atomic():
+                response = client.get(url)
         except Exception as error:  # noqa: BLE001 - one broken page must not end the walk
             walk.pages.append(Page(str(user.username), url, name, 500, {}, error=repr(error)))
             continue
