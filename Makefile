@@ -9,6 +9,10 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format messages venv bench worker
 
+# DEBUG is off unless asked for (kam/settings.py); the local commands turn it on, so they run
+# without a SECRET_KEY and show Django's error pages. `make test` runs as production does.
+run bench worker messages: export DEBUG ?= true
+
 venv: .venv/.installed
 
 .venv/.installed: requirements.txt

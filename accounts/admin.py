@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -32,6 +33,8 @@ class KeyAccountAdmin(NoDelete, SimpleHistoryAdmin):
     list_filter = ["tier", "status", "is_archived"]
     search_fields = ["name", "credit_code"]
     inlines = [ContactInline]
+    # As the archive's own form: a website typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Administrators read archives here too; §7–§10 want every read on the log.

@@ -6,9 +6,11 @@ import contextlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -45,9 +47,28 @@ CONTACT_COLUMNS = [
     ("phone", gettext_lazy("Phone")),
     ("email", gettext_lazy("Email")),
 ]
+# The sheets' codes; the template names them in the user's language (SHEET_LABELS), and an
+# import finds them under either language's name or the code.
 ACCOUNTS_SHEET = "accounts"
 CONTACTS_SHEET = "contacts"
+SHEET_LABELS = {
+    ACCOUNTS_SHEET: pgettext_lazy("sheet", "Accounts"),
+    CONTACTS_SHEET: pgettext_lazy("sheet", "Contacts"),
+}
 MAX_ROWS = 5000
+
+
+def sheet_label(code: str) -> str:
+    return str(SHEET_LABELS.get(code, code))
+
+
+def _sheet(wb, code: str):
+    """The sheet of this code in a workbook made from the template of any language."""
+    names = {code}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(sheet_label(code))
+    return next((wb[name] for name in wb.sheetnames if name in names), None)
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,10 @@ class CellError:
     row: int
     column: str  # e.g. "B (Unified social credit code)"
     message: str
+
+    @property
+    def sheet_label(self) -> str:
+        return sheet_label(self.sheet) if self.sheet else ""
 
 
 @dataclass
@@ -68,9 +93,9 @@ class ImportResult:
 def template_workbook() -> Workbook:
     wb = Workbook()
     ws = wb.active
-    ws.title = ACCOUNTS_SHEET
+    ws.title = sheet_label(ACCOUNTS_SHEET)
     ws.append([str(label) for _f, label in ACCOUNT_COLUMNS])
-    ws2 = wb.create_sheet(CONTACTS_SHEET)
+    ws2 = wb.create_sheet(sheet_label(CONTACTS_SHEET))
     ws2.append([str(label) for _f, label in CONTACT_COLUMNS])
     for sheet in (ws, ws2):
         for i in range(1, sheet.max_column + 1):
@@ -196,23 +221,25 @@ def import_accounts(file, *, by: User) -> ImportResult:
         return ImportResult(
             [CellError("", 0, "", _("This file is not a readable .xlsx workbook."))]
         )
-    if ACCOUNTS_SHEET not in wb.sheetnames:
+    accounts_sheet, contacts_sheet = _sheet(wb, ACCOUNTS_SHEET), _sheet(wb, CONTACTS_SHEET)
+    if accounts_sheet is None:
         return ImportResult(
             [
                 CellError(
                     ACCOUNTS_SHEET,
                     0,
                     "",
-                    _("The sheet “accounts” is missing: start from the template."),
+                    _("The sheet “%(sheet)s” is missing: start from the template.")
+                    % {"sheet": sheet_label(ACCOUNTS_SHEET)},
                 )
             ]
         )
     owners = {u.username: u for u in User.objects.filter(role=Role.KAM, is_active=True)}
     errors: list[CellError] = []
-    accounts, names = _account_rows(wb[ACCOUNTS_SHEET], errors, owners)
+    accounts, names = _account_rows(accounts_sheet, errors, owners)
     contacts = []
-    if CONTACTS_SHEET in wb.sheetnames:
-        contacts = _contact_rows(wb[CONTACTS_SHEET], errors, names)
+    if contacts_sheet is not None:
+        contacts = _contact_rows(contacts_sheet, errors, names)
     if len(accounts) + len(contacts) > MAX_ROWS:
         errors.append(CellError("", 0, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS}))
     if errors:

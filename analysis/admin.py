@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from analysis.models import AccountCriteria, ChurnWeight, TierProposal, TierReview, TierRule
@@ -26,6 +27,10 @@ class TierRuleAdmin(SimpleHistoryAdmin):
 class ChurnWeightAdmin(SimpleHistoryAdmin):
     list_display = ("reason", "threshold", "unit", "weight")
     list_editable = ("threshold", "weight")
+
+    @admin.display(description=_("Unit"))
+    def unit(self, obj):
+        return obj.unit
 
     def has_delete_permission(self, request, obj=None):
         return False

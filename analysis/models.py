@@ -102,7 +102,11 @@ class AccountCriteria(models.Model):
     competitor_target = models.BooleanField(_("A target for competitors"), default=False)
     strategic_ally = models.BooleanField(_("A possible strategic ally"), default=False)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -160,7 +164,12 @@ class TierProposal(models.Model):
     review = models.ForeignKey(
         TierReview, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("review")
     )
-    account = models.ForeignKey(KeyAccount, on_delete=models.PROTECT, related_name="tier_proposals")
+    account = models.ForeignKey(
+        KeyAccount,
+        on_delete=models.PROTECT,
+        related_name="tier_proposals",
+        verbose_name=_("account"),
+    )
     from_tier = models.CharField(_("from"), max_length=20, choices=Tier.choices)
     to_tier = models.CharField(_("to"), max_length=20, choices=Tier.choices)
     abc_class = models.CharField(_("class"), max_length=1)
@@ -176,7 +185,12 @@ class TierProposal(models.Model):
         default=ProposalStatus.PROPOSED,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     history = HistoricalRecords()

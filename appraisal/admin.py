@@ -94,6 +94,9 @@ class SchemeAdmin(SimpleHistoryAdmin):
 class RowAdmin(ReadOnly):
     list_display = ("period", "kam", "team", "total", "rank")
     list_filter = ("period",)
+    # The rollup's raw figures are a dict keyed by code; the appraisal pages and the Excel
+    # sheet show them with their labels, so the admin does not show the codes.
+    exclude = ("figures",)
 
 
 @admin.register(Score)

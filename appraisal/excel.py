@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from appraisal.models import AccountLine, Adjustment, Dimension, Period, Row, Score
 from kam import roles
-from kam.exporting import Progress, Sheet, report_every
+from kam.exporting import Progress, Sheet, file_name, report_every
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -46,7 +46,7 @@ def _allowed(user, params: dict) -> bool:
 
 def _filename(params: dict) -> str:
     period = Period.objects.get(pk=params["period"])
-    return f"appraisal-{period.param}.xlsx"
+    return file_name(_("Appraisal sheet %(period)s") % {"period": period.label})
 
 
 def write_appraisal(wb: Workbook, params: dict, progress: Progress) -> None:

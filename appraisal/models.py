@@ -60,7 +60,7 @@ class Scheme(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_default = models.BooleanField(_("default for new rollups"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     history = HistoricalRecords()
 
     class Meta:
@@ -187,7 +187,9 @@ class Period(models.Model):
 class Target(models.Model):
     """What a KAM is to achieve in a period (§18 items 1, 2 and 4)."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="targets")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="targets", verbose_name=_("period")
+    )
     kam = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -226,7 +228,9 @@ class Row(models.Model):
     """One KAM's appraisal in a period: the figures behind it (`figures`, by name), the total
     over the dimensions' scores and the rank. Written by the rollup only."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="rows")
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="rows", verbose_name=_("period")
+    )
     kam = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -241,7 +245,7 @@ class Row(models.Model):
         related_name="+",
         verbose_name=_("team"),
     )
-    figures = models.JSONField(default=dict)
+    figures = models.JSONField(default=dict, verbose_name=_("figures"))
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2, null=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)
 
@@ -261,7 +265,9 @@ class Score(models.Model):
     """A dimension's figure and score in a row, with the weight it carried. `adjusted` is the
     sales manager's score when she changed it (the reasons are in Adjustment)."""
 
-    row = models.ForeignKey(Row, on_delete=models.PROTECT, related_name="scores")
+    row = models.ForeignKey(
+        Row, on_delete=models.PROTECT, related_name="scores", verbose_name=_("appraisal row")
+    )
     dimension = models.PositiveSmallIntegerField(_("dimension"), choices=Dimension.choices)
     figure = models.DecimalField(_("figure"), max_digits=14, decimal_places=2, null=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True)
@@ -290,7 +296,9 @@ class Adjustment(models.Model):
     """A sales manager's change of a score, with her reason. Kept for good: a later change
     adds a row, it never rewrites one."""
 
-    score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="adjustments")
+    score = models.ForeignKey(
+        Score, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("score")
+    )
     before = models.DecimalField(_("before"), max_digits=5, decimal_places=1, null=True)
     after = models.DecimalField(
         _("adjusted score"),

@@ -3,6 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from kam.models import Notification, Team, User
+from kam.notifications import kind_label
+
+# The admin carries the product's name, in the user's language, like every other page.
+admin.site.site_header = _("Key-account CRM")
+admin.site.site_title = _("Key-account CRM")
+admin.site.index_title = _("Administration")
 
 
 @admin.register(User)
@@ -29,11 +35,29 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "manager"]
 
 
+class KindFilter(admin.SimpleListFilter):
+    """Kinds by their labels (the apps register them), not their codes."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = Notification.objects.order_by().values_list("kind", flat=True).distinct()
+        return sorted(((k, kind_label(k)) for k in kinds), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
-    list_filter = ["kind"]
+    list_display = ["title", "recipient", "kind_text", "created_at", "read_at"]
+    list_filter = [KindFilter]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_text(self, obj):
+        return kind_label(obj.kind)
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -44,6 +46,22 @@ log = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_TYPES = (dt.date, dt.time, dt.timedelta)  # datetime is a date
 MAX_TEXT = 32767  # characters Excel keeps in a cell
+# What Windows and macOS refuse in a file name; an account's name may hold any of them.
+UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_name(title: str, extension: str = "xlsx") -> str:
+    """A download's name from its title in the user's language ("拜访记录表 陈静 2026-10"):
+    people keep these files, and a name they can read is one they can find again."""
+    stem = UNSAFE_IN_FILE_NAME.sub("_", str(title)).strip(" ._") or "export"
+    return f"{stem[:120]}.{extension}"
+
+
+def attachment(filename: str) -> str:
+    """The Content-Disposition of a download, its name encoded for any browser (RFC 6266)."""
+    return content_disposition_header(True, filename)
+
+
 PROGRESS_EVERY = 500  # rows between two progress reports
 
 Progress = Callable[[float], None]

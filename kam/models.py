@@ -77,19 +77,22 @@ class Notification(models.Model):
     """An in-app reminder. `key` makes a reminder idempotent per recipient."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=40)
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, verbose_name=_("key"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300, blank=True, verbose_name=_("link"))
     # The deadline the reminder is about, if any: the inbox words it when it shows it ("due in
     # 3 days", "overdue by 2 days"), so the title never names a date that may have passed.
     due_on = models.DateField(_("due on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
 
     class Meta:
         verbose_name = _("notification")

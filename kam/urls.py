@@ -34,3 +34,6 @@ urlpatterns = [
     path("appraisal/", include("appraisal.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 are Django's handlers with templates/403.html and 404.html.
+handler500 = "kam.errors.server_error"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 # (colour, dash pattern, marker): told apart in colour, in grey print and by the colour-blind.
 STYLES = [
@@ -173,7 +174,14 @@ def line_chart(
                 continue
             point = Point(x_of(i), y_of(value), value, labels[i])
             s.points.append(point)
-            s.markers.append(marker(point, s.marker, f"{s.name} · {labels[i]}: {value:.0f}{unit}"))
+            s.markers.append(
+                marker(
+                    point,
+                    s.marker,
+                    _("%(label)s: %(value)s")
+                    % {"label": f"{s.name} · {labels[i]}", "value": f"{value:.0f}{unit}"},
+                )
+            )
             run.append(f"{point.cx},{point.cy}")
         if run:
             s.segments.append(" ".join(run))

@@ -19,7 +19,15 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from kam.exporting import XLSX, Progress, Sheet, new_workbook, report_every
+from kam.exporting import (
+    XLSX,
+    Progress,
+    Sheet,
+    attachment,
+    file_name,
+    new_workbook,
+    report_every,
+)
 from kam.periods import month_label
 from visits.models import PlanLine, VisitPlan, VisitRecord
 from visits.models.choices import Purpose
@@ -38,7 +46,7 @@ HEADER_ROW = 4  # title, facts, a blank line, then the columns
 
 def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename)
     workbook.save(response)
     return response
 
@@ -197,7 +205,9 @@ def _record_allowed(user, params: dict) -> bool:
 
 def _record_filename(params: dict) -> str:
     record = VisitRecord.objects.select_related("kam").get(pk=params["record"])
-    return f"visit-record-{record.kam.username}-{record.month:%Y-%m}.xlsx"
+    return file_name(
+        _("Visit record %(kam)s %(month)s") % {"kam": record.kam, "month": f"{record.month:%Y-%m}"}
+    )
 
 
 def _record_facts(record: VisitRecord) -> list[tuple[str, str]]:

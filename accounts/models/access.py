@@ -97,7 +97,30 @@ class ArchiveAccess(models.Model):
         indexes = [models.Index(fields=["account", "-at"]), models.Index(fields=["user", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.account}"
+        return f"{self.user} {self.get_action_display()} {self.account}"
+
+    @property
+    def detail_text(self) -> str:
+        """What `detail` says, in the reader's language. The pages that log a read store a
+        short code ("receivables", "contract HT-2026-001"), never words of one language."""
+        if self.detail in DETAIL_LABELS:
+            return str(DETAIL_LABELS[self.detail])
+        kind, _space, rest = self.detail.partition(" ")
+        if kind in DETAIL_FORMATS and rest:
+            return str(DETAIL_FORMATS[kind]) % {"number": rest}
+        return self.detail
+
+
+# The codes ArchiveAccess.detail holds, as the apps that log reads write them.
+DETAIL_LABELS = {
+    "receivables": _("Receivables"),
+    "complaints": _("Complaints"),
+    "admin": _("in the admin"),
+}
+DETAIL_FORMATS = {
+    "contract": _("contract %(number)s"),
+    "complaint": _("complaint no. %(number)s"),
+}
 
 
 class HandOver(models.Model):

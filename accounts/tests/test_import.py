@@ -56,9 +56,9 @@ def contact_row(account, name, level="decision_maker", **extra):
 def workbook(accounts=(), contacts=()) -> bytes:
     wb = imports.template_workbook()
     for row in accounts:
-        wb[imports.ACCOUNTS_SHEET].append(row)
+        wb[imports.sheet_label(imports.ACCOUNTS_SHEET)].append(row)
     for row in contacts:
-        wb[imports.CONTACTS_SHEET].append(row)
+        wb[imports.sheet_label(imports.CONTACTS_SHEET)].append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -88,8 +88,8 @@ def counts():
 
 def test_template_has_both_sheets_and_headers():
     wb = load_workbook(io.BytesIO(workbook()))
-    assert wb.sheetnames == [imports.ACCOUNTS_SHEET, imports.CONTACTS_SHEET]
-    headers = [c.value for c in wb[imports.ACCOUNTS_SHEET][1]]
+    assert wb.sheetnames == ["客户", "联系人"]  # the user's language
+    headers = [c.value for c in wb[imports.sheet_label(imports.ACCOUNTS_SHEET)][1]]
     assert len(headers) == len(imports.ACCOUNT_COLUMNS)
     assert all(headers)
 
@@ -257,7 +257,7 @@ def test_codes_already_in_the_database_are_rejected(admin, kams):
 
 def test_empty_rows_are_skipped_and_row_numbers_stay_true(admin, kams):
     wb = imports.template_workbook()
-    ws = wb[imports.ACCOUNTS_SHEET]
+    ws = wb[imports.sheet_label(imports.ACCOUNTS_SHEET)]
     ws.append(account_row("甲", code(16)))
     ws.append([None] * len(imports.ACCOUNT_COLUMNS))
     ws.append(account_row("乙", wrong_check(code(17))))
@@ -277,12 +277,24 @@ def test_a_file_that_is_not_a_workbook_gets_a_clear_message(admin):
 
 def test_a_workbook_without_the_accounts_sheet_is_refused(admin):
     wb = imports.template_workbook()
-    wb[imports.ACCOUNTS_SHEET].title = "Sheet1"
+    wb[imports.sheet_label(imports.ACCOUNTS_SHEET)].title = "Sheet1"
     buf = io.BytesIO()
     wb.save(buf)
     result = imports.import_accounts(io.BytesIO(buf.getvalue()), by=admin)
     assert len(result.errors) == 1
     assert result.errors[0].sheet == imports.ACCOUNTS_SHEET
+
+
+def test_a_template_of_the_other_language_imports_all_the_same(admin, kams):
+    with translation.override("en"):
+        wb = imports.template_workbook()
+    assert wb.sheetnames == ["Accounts", "Contacts"]
+    wb["Accounts"].append(account_row("甲", code(18)))
+    buf = io.BytesIO()
+    wb.save(buf)
+    with translation.override("zh-hans"):
+        result = imports.import_accounts(io.BytesIO(buf.getvalue()), by=admin)
+    assert result.errors == [] and KeyAccount.objects.filter(name="甲").exists()
 
 
 # --- through the page ---------------------------------------------------------------------
@@ -307,7 +319,7 @@ def test_view_lists_errors_by_sheet_row_and_column(client, admin, kams):
     assert KeyAccount.objects.count() == 0
     html = response.content.decode()
     table = html[html.index('id="import-errors"') :]
-    assert "<td>accounts</td><td>3</td><td>B (" in table
+    assert "<td>客户</td><td>3</td><td>B (" in table  # the sheet as the template names it
 
 
 def test_view_refuses_a_file_that_is_not_xlsx(client, admin):
@@ -345,7 +357,7 @@ def test_template_download_for_administrators(client, admin):
     response = client.get(reverse("accounts:import_template"))
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
-    assert imports.ACCOUNTS_SHEET in wb.sheetnames
+    assert imports.sheet_label(imports.ACCOUNTS_SHEET) in wb.sheetnames
 
 
 # --- language -----------------------------------------------------------------------------
@@ -371,7 +383,7 @@ def test_errors_follow_the_request_language_zh_hans(client, admin, kams):
     cells = _error_cells(response)
     assert len(cells) == 1
     sheet, row, column, message = cells[0]
-    assert (sheet, row) == ("contacts", "2")
+    assert (sheet, row) == ("联系人", "2")
     assert column.startswith("F (")
     assert "有效" in message  # Django's zh_Hans catalog: 输入一个有效的 Email 地址。
 

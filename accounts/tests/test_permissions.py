@@ -13,6 +13,7 @@ Rules the table encodes:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -345,12 +346,19 @@ def test_lookup_links_to_the_archive_for_a_loanee(cast, client):
 # The archive (原始资料) and its log -------------------------------------------------------
 
 
+def _unmasked(response) -> str:
+    """The page, less what differs by design: the forms' CSRF tokens (masked afresh on each
+    page) and the address asked for (the language switch returns to it)."""
+    html = response.content.decode().replace(response.request["PATH_INFO"], "PATH")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
 def test_guessed_archive_url_tells_nothing(cast, client):
     client.force_login(cast.staff)
     existing = client.get(reverse("accounts:detail", args=[cast.account.pk]))
     missing = client.get(reverse("accounts:detail", args=[cast.account.pk + 10_000]))
     assert existing.status_code == missing.status_code == 404
-    assert existing.content == missing.content
+    assert _unmasked(existing) == _unmasked(missing)
     assert cast.account.name not in existing.content.decode()
     export = client.get(reverse("accounts:export", args=[cast.account.pk]))
     assert export.status_code == 404

@@ -25,6 +25,7 @@ from accounts.models import AccountEvent, Contact, FinancialReport
 from accounts.models.access import AccessAction
 from accounts.models.archive import Tier
 from kam import roles
+from kam.exporting import attachment, file_name
 from kam.models import Team
 from kam.registry import registry
 from kam.roles import Role
@@ -291,6 +292,8 @@ def account_export(request, pk):
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="account-{grant.account.pk}.xlsx"'
+    response["Content-Disposition"] = attachment(
+        file_name(_("Archive of %(account)s") % {"account": grant.account.name})
+    )
     archive_workbook(grant.account).save(response)
     return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import imports
 from accounts.forms import ImportForm
 from kam import roles
+from kam.exporting import attachment, file_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -17,7 +18,7 @@ def import_template(request):
     if not roles.can_import(request.user):
         raise PermissionDenied
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="accounts-import-template.xlsx"'
+    response["Content-Disposition"] = attachment(file_name(_("Account import template")))
     imports.template_workbook().save(response)
     return response
 

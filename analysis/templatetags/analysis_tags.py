@@ -1,8 +1,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from analysis.churn import risk_tone
 from accounts.models.archive import Tier
+from analysis.churn import risk_tone
 
 register = template.Library()
 

@@ -259,12 +259,13 @@ def test_admin_and_sales_vp_export(book, client, member, django_capture_on_commi
         {"period": book.period.pk},
     )
     assert export.status == ExportStatus.DONE and export.progress == 100
-    assert export.filename == "appraisal-2026-Q1.xlsx"
+    # Named in the language of the person who asked (catalogs: "考核表 %(period)s").
+    assert export.filename == "考核表 2026年第一季度.xlsx"
     page = client.get(response.url).content.decode()
     assert reverse("export_download", args=[export.pk]) in page and "hx-trigger" not in page
     download = client.get(reverse("export_download", args=[export.pk]))
     assert download.status_code == 200
-    assert 'filename="appraisal-2026-Q1.xlsx"' in download["Content-Disposition"]
+    assert "filename*=utf-8''%E8%80%83%E6%A0%B8%E8%A1%A8" in download["Content-Disposition"]
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert wb.worksheets[0].cell(row=7, column=2).value == str(book.cast.owner)
 

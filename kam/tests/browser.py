@@ -41,7 +41,8 @@ def chromium_browser():
 
 def _open_page(chromium_browser, live_server, **options) -> Iterator:
     """A fresh page (own cookies) in Chinese, as our users see it. The test fails on an
-    uncaught JavaScript error or a missing static file; a 403 or 404 page is not an error."""
+    uncaught JavaScript error, a CSP violation or a missing static file; a 403 or 404 page is
+    not an error."""
     context = chromium_browser.new_context(
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
@@ -57,6 +58,14 @@ def _open_page(chromium_browser, live_server, **options) -> Iterator:
             errors.append(f"{response.status} {response.url}")
 
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Whatever the Content-Security-Policy refuses (kam/security.py) is a fault of the page:
+    # an inline script or handler, a <style> block, something from another origin.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.on("response", on_response)
     yield page
     context.close()

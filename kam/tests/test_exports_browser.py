@@ -44,7 +44,7 @@ def test_admin_exports_the_appraisal_sheet(browser_page, live_server, cast, monk
     screenshot(page, "export-ready")
     with page.expect_download() as info:
         download.click()
-    assert info.value.suggested_filename == f"appraisal-{period.param}.xlsx"
+    assert info.value.suggested_filename == f"考核表 {period.label}.xlsx"
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
 

@@ -25,5 +25,5 @@ def test_the_partial_renders_plain_svg():
     chart = line_chart("趋势 <b>", ["01", "02"], [Series("规则 & 计划", [10, 90])])
     html = render_to_string("partials/line_chart_svg.html", {"chart": chart, "id": "t"})
     assert html.count("<polyline") == 1 and html.count("<circle") == 3  # two points, a legend
-    assert "趋势 &lt;b&gt;" in html and "规则 &amp; 计划 · 02: 90%" in html
+    assert "趋势 &lt;b&gt;" in html and "规则 &amp; 计划 · 02：90%" in html
     assert "<script" not in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")

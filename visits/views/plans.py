@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kam import roles
+from kam.exporting import file_name
 from kam.models import Team
 from visits.exports import plan_workbook, xlsx_response
 from visits.forms.plans import LineChoices, PlanLineFormSet, ReviewForm, line_initial
@@ -225,5 +226,7 @@ def plan_review(request, pk):
 def plan_export(request, pk) -> HttpResponse:
     plan = selectors.plan_for_user(request.user, pk)
     lines = list(selectors.plan_lines(plan))
-    filename = f"visit-plan-{plan.kam.username}-{plan.month:%Y-%m}.xlsx"
+    filename = file_name(
+        _("Visit plan %(kam)s %(month)s") % {"kam": plan.kam, "month": f"{plan.month:%Y-%m}"}
+    )
     return xlsx_response(plan_workbook(plan, lines), filename)
