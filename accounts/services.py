@@ -32,7 +32,7 @@ from kam import roles
 from kam.models import Team, User
 from kam.registry import registry
 from kam.roles import Role
-from kam.services import notify
+from kam.services import apply_changes, notify, save_with_history
 
 MAX_LOAN_DAYS = 90
 # The fields other apps' derived data follows (the registry's "account changed" hook).
@@ -58,15 +58,6 @@ def timeline_add(
     )
 
 
-def _apply(instance, data: Mapping[str, Any]) -> list[str]:
-    changed = []
-    for field, value in data.items():
-        if getattr(instance, field) != value:
-            setattr(instance, field, value)
-            changed.append(field)
-    return changed
-
-
 def _check_status(account: KeyAccount) -> None:
     if account.status == Status.LOST and not account.lost_on:
         raise ValidationError({"lost_on": _("A lost account needs the date it was lost.")})
@@ -83,9 +74,7 @@ def account_create(*, by: User, data: Mapping[str, Any]) -> KeyAccount:
     if by.role == Role.KAM:
         account.owner = by
     _check_status(account)
-    account.full_clean()
-    account._history_user = by
-    account.save()
+    save_with_history(account, by, clean=True)
     registry.account_changed([account.pk])
     timeline_add(account=account, kind="created", summary=account.name, actor=by)
     return account
@@ -103,13 +92,11 @@ def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) ->
         data.pop("owner", None)  # ownership moves only by hand-over
     account = KeyAccount.objects.select_for_update().get(pk=account.pk)
     former_owner = account.owner_id
-    changed = _apply(account, data)
+    changed = apply_changes(account, data)
     _check_status(account)
     if not changed:
         return []
-    account.full_clean()
-    account._history_user = by
-    account.save()
+    save_with_history(account, by, clean=True)
     if FOLLOWED_FIELDS.intersection(changed):
         registry.account_changed([account.pk], [former_owner] if "owner" in changed else [])
     labels = ", ".join(str(KeyAccount._meta.get_field(f).verbose_name) for f in changed)
@@ -123,8 +110,7 @@ def account_set_retired(*, account: KeyAccount, by: User, retired: bool) -> None
     if not roles.can_edit_archive(by, account):
         raise PermissionDenied
     account.is_archived = retired
-    account._history_user = by
-    account.save(update_fields=["is_archived", "updated_at"])
+    save_with_history(account, by, update_fields=["is_archived", "updated_at"])
     registry.account_changed([account.pk])
     timeline_add(
         account=account, kind="retired" if retired else "restored", summary=account.name, actor=by
@@ -141,12 +127,10 @@ def contact_save(
     contact = contact or Contact(account=account)
     if contact.account_id != account.pk:
         raise PermissionDenied
-    changed = _apply(contact, data)
+    changed = apply_changes(contact, data)
     if not is_new and not changed:
         return contact
-    contact.full_clean()
-    contact._history_user = by
-    contact.save()
+    save_with_history(contact, by, clean=True)
     timeline_add(
         account=account,
         kind="contact_added" if is_new else "contact_changed",
@@ -166,10 +150,8 @@ def event_save(
     event = event or AccountEvent(account=account)
     if event.account_id != account.pk:
         raise PermissionDenied
-    _apply(event, data)
-    event.full_clean()
-    event._history_user = by
-    event.save()
+    apply_changes(event, data)
+    save_with_history(event, by, clean=True)
     if is_new:
         timeline_add(account=account, kind="event", summary=event.title, actor=by)
     return event
@@ -180,9 +162,7 @@ def report_add(*, account: KeyAccount, by: User, data: Mapping[str, Any]) -> Fin
     if not roles.can_edit_archive(by, account):
         raise PermissionDenied
     report = FinancialReport(account=account, uploaded_by=by, **data)
-    report.full_clean()
-    report._history_user = by
-    report.save()
+    save_with_history(report, by, clean=True)
     timeline_add(account=account, kind="report", summary=report.period, actor=by)
     return report
 
@@ -342,8 +322,7 @@ def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
         moved.append(account.pk)
         successor = successor_of(account)
         account.owner = successor
-        account._history_user = handover.performed_by
-        account.save(update_fields=["owner", "updated_at"])
+        save_with_history(account, handover.performed_by, update_fields=["owner", "updated_at"])
         HandOverItem.objects.create(
             handover=handover,
             kind="account",

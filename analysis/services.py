@@ -16,6 +16,7 @@ from analysis import pareto, selectors
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview, TierRule
 from kam import roles
 from kam.models import User
+from kam.services import save_with_history
 
 THOUSANDTH = Decimal("0.001")
 
@@ -92,8 +93,7 @@ def proposal_accept(*, proposal: TierProposal, by: User) -> TierProposal:
     account_update(account=account, by=by, data={"tier": proposal.to_tier})
     proposal.status = ProposalStatus.ACCEPTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
-    proposal._history_user = by
-    proposal.save()
+    save_with_history(proposal, by)
     return proposal
 
 
@@ -103,8 +103,7 @@ def proposal_reject(*, proposal: TierProposal, by: User) -> TierProposal:
     proposal = _decidable(proposal, by)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
-    proposal._history_user = by
-    proposal.save()
+    save_with_history(proposal, by)
     return proposal
 
 
@@ -117,6 +116,5 @@ def criteria_save(*, account: KeyAccount, by: User, data: dict[str, bool]) -> Ac
     for name, value in data.items():
         setattr(row, name, bool(value))
     row.updated_by = by
-    row._history_user = by
-    row.save()
+    save_with_history(row, by)
     return row

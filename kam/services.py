@@ -1,13 +1,55 @@
-"""Core writes: notifications for the in-app inbox."""
+"""Core writes every app shares: changing a record and saving it with its history's author,
+and notifications for the in-app inbox."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from kam.models import Notification, User
+
+
+def apply_changes(obj, data: Mapping[str, Any]) -> list[str]:
+    """Set the fields of `data` that differ on `obj`; returns the names of those that changed,
+    so a service can skip a save (and a history row) when nothing did."""
+    changed = []
+    for field, value in data.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+            changed.append(field)
+    return changed
+
+
+def sign_history(obj, by: User | None, *, at: dt.datetime | None = None, reason: str = ""):
+    """Name the author (and, for back-dated rows, the time and reason) of the history row the
+    next save or `bulk_history_create` writes for `obj`; with `by` None the library's default
+    author stands. The one place that knows django-simple-history's private attributes."""
+    if by is not None:
+        obj._history_user = by
+    if at is not None:
+        obj._history_date = at
+    if reason:
+        obj._change_reason = str(reason)[:100]  # the history's column holds 100 characters
+    return obj
+
+
+def save_with_history(
+    obj,
+    by: User | None,
+    *,
+    reason: str = "",
+    clean: bool = False,
+    update_fields: Iterable[str] | None = None,
+) -> None:
+    """Save `obj`; its history row records `by` as the author (and `reason`, if given).
+    `clean` validates the model first, for services that build it from a form's data."""
+    if clean:
+        obj.full_clean()
+    sign_history(obj, by, reason=reason)
+    obj.save(update_fields=update_fields)
 
 
 def notify(

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from accounts.models import Contact, TimelineEntry
 from kam.models import Notification
 from kam.periods import month_label
+from kam.services import sign_history
 from visits.demo.executives import at, met
 from visits.models import (
     ExecutiveSchedule,
@@ -39,25 +40,24 @@ def history(world: World, schedule: ExecutiveSchedule) -> None:
     writes no history)."""
     end_of = {}
     for plan in VisitPlan.objects.select_related("kam"):
-        plan._history_date, plan._history_user = plan.created_at, plan.kam
+        sign_history(plan, plan.kam, at=plan.created_at)
         end_of[plan.pk] = plan
     VisitPlan.history.bulk_history_create(list(end_of.values()), batch_size=BATCH)
     lines = list(PlanLine.objects.all())
     for line in lines:
-        line._history_date = end_of[line.plan_id].created_at
-        line._history_user = end_of[line.plan_id].kam
+        sign_history(line, end_of[line.plan_id].kam, at=end_of[line.plan_id].created_at)
     PlanLine.history.bulk_history_create(lines, batch_size=BATCH)
     records = list(VisitRecord.objects.select_related("kam"))
     for r in records:
-        r._history_date, r._history_user = r.submitted_at or at(r.month), r.kam
+        sign_history(r, r.kam, at=r.submitted_at or at(r.month))
     VisitRecord.history.bulk_history_create(records, batch_size=BATCH)
     visits = list(Visit.objects.select_related("visitor"))
     for v in visits:
-        v._history_date, v._history_user = v.created_at, v.visitor
+        sign_history(v, v.visitor, at=v.created_at)
     Visit.history.bulk_history_create(visits, batch_size=BATCH)
     checks = list(SpotCheck.objects.all())
     for c in checks:
-        c._history_date = c.checked_at or at(add_months(c.month, 1), 9)
+        sign_history(c, None, at=c.checked_at or at(add_months(c.month, 1), 9))
     SpotCheck.history.bulk_history_create(checks, batch_size=BATCH)
     office = world.users["gmoffice"]
     ExecutiveSchedule.history.bulk_history_create(

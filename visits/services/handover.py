@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import HandOver, HandOverItem
 from kam.models import User
 from kam.periods import month_label
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits.models import PlanLine, PlanTransition, Visit, VisitPlan
 from visits.models.plans import PlanStatus
 from visits.services.plans import plan_due_on, plan_url
@@ -46,8 +46,7 @@ def _target_plan(successor: User, month, by: User, cache: dict) -> VisitPlan:
         plan = VisitPlan.objects.select_for_update().filter(kam=successor, month=month).first()
         if plan is None:
             plan = VisitPlan(kam=successor, month=month, due_on=plan_due_on(month))
-            plan._history_user = by
-            plan.save()
+            save_with_history(plan, by)
         cache[key] = plan
     return cache[key]
 
@@ -65,8 +64,7 @@ def move_open_plans(handover: HandOver, leaver: User, successor_of) -> None:
             "leaver": leaver
         }
         line.notes = line.notes[:300]
-        line._history_user = by
-        line.save(update_fields=["plan", "notes"])
+        save_with_history(line, by, update_fields=["plan", "notes"])
         HandOverItem.objects.create(
             handover=handover,
             kind=HANDOVER_KIND,
@@ -91,8 +89,7 @@ def _reopen(plan: VisitPlan, by: User, leaver: User, count: int) -> None:
     )
     plan.status = PlanStatus.RETURNED
     plan.comment = comment
-    plan._history_user = by
-    plan.save(update_fields=["status", "comment"])
+    save_with_history(plan, by, update_fields=["status", "comment"])
     notify(
         recipients=[plan.kam],
         kind="plan_returned",

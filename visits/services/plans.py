@@ -19,7 +19,7 @@ from accounts.services import sales_vps
 from kam import roles
 from kam.models import User
 from kam.periods import month_label
-from kam.services import notify
+from kam.services import notify, save_with_history, sign_history
 from visits.models import PlanLine, PlanTransition, VisitPlan
 from visits.models.choices import Purpose
 from visits.models.plans import PlanStatus
@@ -61,8 +61,7 @@ def plan_start(*, kam: User, month: dt.date, by: User) -> VisitPlan:
     plan = VisitPlan.objects.filter(kam=kam, month=month).first()
     if plan is None:
         plan = VisitPlan(kam=kam, month=month, due_on=plan_due_on(month))
-        plan._history_user = by
-        plan.save()
+        save_with_history(plan, by)
     return plan
 
 
@@ -163,8 +162,7 @@ def _apply_rows(plan, by, existing, allowed, rows: Sequence[LineInput]) -> int:
         if row.delete:
             if line.pk:
                 line.is_cancelled = True
-                line._history_user = by
-                line.save(update_fields=["is_cancelled"])
+                save_with_history(line, by, update_fields=["is_cancelled"])
                 touched.add(line.account_id)
                 changed += 1
             continue
@@ -175,8 +173,7 @@ def _apply_rows(plan, by, existing, allowed, rows: Sequence[LineInput]) -> int:
         touched.add(line.account_id)
         for key, value in values.items():
             setattr(line, key, value)
-        line._history_user = by
-        line.save()
+        save_with_history(line, by)
         touched.add(line.account_id)
         changed += 1
     mark_changed(account_ids=touched)
@@ -218,8 +215,7 @@ def plan_copy_previous(*, plan: VisitPlan, by: User, mode: str = COPY_ADD) -> in
     if mode == COPY_REPLACE:
         for line in plan.lines.filter(is_cancelled=False):
             line.is_cancelled = True
-            line._history_user = by
-            line.save(update_fields=["is_cancelled"])
+            save_with_history(line, by, update_fields=["is_cancelled"])
             removed.add(line.account_id)
     present = set(plan.lines.filter(is_cancelled=False).values_list("account_id", "planned_on"))
     copied, added = 0, set()
@@ -239,8 +235,7 @@ def plan_copy_previous(*, plan: VisitPlan, by: User, mode: str = COPY_ADD) -> in
             expected_hours=old.expected_hours,
             notes=old.notes,
         )
-        line._history_user = by
-        line.save()
+        save_with_history(line, by)
         present.add((old.account_id, day))
         copied += 1
         added.add(old.account_id)
@@ -253,7 +248,7 @@ def _transition(plan: VisitPlan, to: str, by: User, comment: str = "") -> None:
         plan=plan, from_status=plan.status, to_status=to, by=by, comment=comment
     )
     plan.status = to
-    plan._history_user = by
+    sign_history(plan, by)  # the caller saves
 
 
 def plan_url(plan: VisitPlan) -> str:

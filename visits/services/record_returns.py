@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kam import roles
 from kam.models import User
 from kam.periods import month_label
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits.models import VisitRecord
 from visits.models.records import RecordStatus
 from visits.services.records import record_transition
@@ -35,8 +35,7 @@ def record_return(*, record: VisitRecord, by: User, comment: str) -> VisitRecord
     record_transition(record=record, to=RecordStatus.RETURNED, by=by, comment=comment)
     record.status = RecordStatus.RETURNED
     record.comment = comment
-    record._history_user = by
-    record.save(update_fields=["status", "comment"])
+    save_with_history(record, by, update_fields=["status", "comment"])
     notify(
         recipients=[record.kam],
         kind="record_returned",

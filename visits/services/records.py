@@ -20,7 +20,7 @@ from kam import roles
 from kam.models import User
 from kam.periods import month_label
 from kam.roles import Role
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits import rules
 from visits.models import (
     CheckIn,
@@ -201,8 +201,7 @@ def visit_create(*, by: User, data: VisitInput) -> Visit:
     _check_line(by, data, None)
     visit = Visit(visitor=by, visitor_role=by.role, record=_open_record(by, data.visited_on))
     _apply(visit, data, hours)
-    visit._history_user = by
-    visit.save()
+    save_with_history(visit, by)
     mark_changed(account_ids=[visit.account_id])
     visit.contacts.set(data.contacts)
     _write_change(visit, by, data)
@@ -239,8 +238,7 @@ def visit_update(*, visit: Visit, by: User, data: VisitInput) -> Visit:
     mark_changed(account_ids=[visit.account_id, data.account.pk])
     _apply(visit, data, hours)
     visit.record = record
-    visit._history_user = by
-    visit.save()
+    save_with_history(visit, by)
     visit.contacts.set(data.contacts)
     _write_change(visit, by, data)
     return visit
@@ -273,8 +271,7 @@ def visit_set_times(*, visit: Visit, by: User, time_in: dt.time, time_out: dt.ti
         raise ValidationError({"time_out": _("The time out must be after the time in.")})
     visit.time_in, visit.time_out = time_in, time_out
     visit.hours = hours_between(time_in, time_out)
-    visit._history_user = by
-    visit.save(update_fields=["time_in", "time_out", "hours"])
+    save_with_history(visit, by, update_fields=["time_in", "time_out", "hours"])
     return visit
 
 
@@ -289,8 +286,7 @@ def visit_withdraw(*, visit: Visit, by: User) -> None:
     if visit.record_id is not None:
         _open_record(by, visit.record.month)
     visit.is_cancelled = True
-    visit._history_user = by
-    visit.save(update_fields=["is_cancelled"])
+    save_with_history(visit, by, update_fields=["is_cancelled"])
     mark_changed(account_ids=[visit.account_id])
     timeline_add(
         account=visit.account,
@@ -320,8 +316,7 @@ def record_submit(*, kam: User, month: dt.date, by: User) -> VisitRecord:
         record.submitted_at = timezone.now()
         record.is_late = today > record.due_on
     record.status = RecordStatus.SUBMITTED
-    record._history_user = by
-    record.save()
+    save_with_history(record, by)
     notify(
         recipients=[_manager_of(kam), *sales_vps()],
         kind="record_submitted",
@@ -368,13 +363,11 @@ def record_review(
             )
         if (line.review, line.review_note) != (review, note.strip()):
             line.review, line.review_note = review, note.strip()[:300]
-            line._history_user = by
-            line.save(update_fields=["review", "review_note"])
+            save_with_history(line, by, update_fields=["review", "review_note"])
     record.status = RecordStatus.REVIEWED
     record.reviewed_by = by
     record.reviewed_at = timezone.now()
-    record._history_user = by
-    record.save()
+    save_with_history(record, by)
     notify(
         recipients=[record.kam],
         kind="record_reviewed",
@@ -436,6 +429,5 @@ def _link(visit: Visit, line: PlanLine, hours: Decimal | None, by: User) -> None
     visit.plan_line = line
     if visit.hours is None and hours is not None:
         visit.hours = hours
-    visit._history_user = by
-    visit.save(update_fields=["plan_line", "hours"])
+    save_with_history(visit, by, update_fields=["plan_line", "hours"])
     mark_changed(account_ids=[line.account_id])  # the line is done now
