@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import (
     AccountEvent,
@@ -29,6 +30,7 @@ from accounts.models import (
 from accounts.models.access import LoanStatus
 from accounts.models.archive import Status
 from kam import roles
+from kam.messages import message
 from kam.models import Team, User
 from kam.registry import registry
 from kam.roles import Role
@@ -187,8 +189,11 @@ def major_matter_report(
         recipients=[account.owner, *sales_vps()],
         kind="major_matter",
         key=f"major_matter:{matter.pk}",
-        title=_("Major matter at %(account)s: %(subject)s")
-        % {"account": account.name, "subject": subject},
+        title=message(
+            gettext_lazy("Major matter at %(account)s: %(subject)s"),
+            account=account.name,
+            subject=subject,
+        ),
         body=f"{by}: {content}",
         url=url,
     )
@@ -224,8 +229,11 @@ def loan_request(*, account: KeyAccount, by: User, reason: str, until: dt.date) 
         recipients=[account.owner],
         kind="loan_request",
         key=f"loan_request:{loan.pk}",
-        title=_("%(user)s asks to borrow the archive of %(account)s")
-        % {"user": by, "account": account.name},
+        title=message(
+            gettext_lazy("%(user)s asks to borrow the archive of %(account)s"),
+            user=by,
+            account=account.name,
+        ),
         body=reason,
         url=loan_url(loan),
     )
@@ -252,12 +260,13 @@ def loan_decide(*, loan: ArchiveLoan, by: User, approve: bool, comment: str = ""
         recipients=[loan.requester],
         kind=kind,
         key=f"{kind}:{loan.pk}",
-        title=(
-            _("Your loan of %(account)s is approved until %(until)s")
+        title=message(
+            gettext_lazy("Your loan of %(account)s is approved until %(until)s")
             if approve
-            else _("Your loan of %(account)s was refused")
-        )
-        % {"account": loan.account.name, "until": loan.until},
+            else gettext_lazy("Your loan of %(account)s was refused"),
+            account=loan.account.name,
+            until=loan.until,
+        ),
         body=comment,
         url=reverse("accounts:detail", args=[loan.account_id]) if approve else loan_url(loan),
     )
@@ -398,6 +407,8 @@ def _tell_successors(handover: HandOver, leaver: User) -> None:
             recipients=[successor],
             kind="handover",
             key=f"handover:{handover.pk}",
-            title=_("You have taken over the accounts of %(leaver)s") % {"leaver": leaver},
+            title=message(
+                gettext_lazy("You have taken over the accounts of %(leaver)s"), leaver=leaver
+            ),
             url=reverse("accounts:detail", args=accounts) if one else reverse("accounts:list"),
         )

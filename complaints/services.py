@@ -15,12 +15,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import HandOver, HandOverItem, KeyAccount
 from accounts.services import handover_heir, timeline_add
 from complaints.models import Complaint, ComplaintDeadline, ComplaintStatus, Severity
 from complaints.selectors import deadline_days, handler_choices
 from kam import roles
+from kam.messages import message
 from kam.models import User
 from kam.services import notify, save_with_history
 
@@ -89,8 +91,11 @@ def _tell_handler(complaint: Complaint, by: User) -> None:
         recipients=[complaint.handler],
         kind="complaint",
         key=f"complaint:{complaint.pk}:handler:{complaint.handler_id}",
-        title=_("Complaint from %(account)s for you to handle: %(subject)s")
-        % {"account": complaint.account.name, "subject": complaint.subject},
+        title=message(
+            gettext_lazy("Complaint from %(account)s for you to handle: %(subject)s"),
+            account=complaint.account.name,
+            subject=complaint.subject,
+        ),
         url=_url(complaint),
         due_on=complaint.due_on,  # worded when shown: "due in 2 days", then "overdue by 1 day"
     )

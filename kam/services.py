@@ -7,8 +7,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
+from kam.messages import Message
 from kam.models import Notification, User
 
 
@@ -57,36 +60,47 @@ def notify(
     recipients: Iterable[User],
     kind: str,
     key: str,
-    title: str,
-    body: str = "",
+    title: str | Message,
+    body: str | Message = "",
     url: str = "",
     due_on: dt.date | None = None,
 ) -> int:
     """Create one notification per recipient unless one with the same key exists.
     Returns how many were created, so a job run twice creates nothing twice. `url` opens the
-    object the reminder is about; `due_on` is its deadline, worded when shown (kam/dues.py)."""
+    object the reminder is about; `due_on` is its deadline, worded when shown (kam/dues.py).
+    A title or body given as a `kam.messages.Message` is shown in each reader's language."""
     created = 0
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        row = Notification(
+            recipient=user, kind=kind, key=key, title=title, body=body, url=url, due_on=due_on
+        )
         try:
             with transaction.atomic():
-                Notification.objects.create(
-                    recipient=user,
-                    kind=kind,
-                    key=key,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    due_on=due_on,
-                )
+                _word(row).save()
             created += 1
         except IntegrityError:
             continue
     return created
 
 
+def _word(row: Notification) -> Notification:
+    """Keep each Message's source for its readers, and its text in the default language."""
+    source = {}
+    for name in ("title", "body"):
+        value = getattr(row, name)
+        if isinstance(value, Message):
+            source[name] = value.as_json()
+            with translation.override(settings.LANGUAGE_CODE):
+                setattr(row, name, str(value))
+    if source:
+        row.message = source
+    row.title = row.title[:200]
+    return row
+
+
 def notify_many(rows: list[Notification]) -> int:
     """Bulk version for jobs: rows whose (recipient, key) exists already are skipped.
-    Returns how many were new."""
+    Returns how many were new. Titles and bodies may be Messages, as for notify()."""
     if not rows:
         return 0
     keys = {(n.recipient_id, n.key) for n in rows}
@@ -95,6 +109,8 @@ def notify_many(rows: list[Notification]) -> int:
             recipient_id__in={r for r, _k in keys}, key__in={k for _r, k in keys}
         ).values_list("recipient_id", "key")
     )
-    fresh = {(n.recipient_id, n.key): n for n in rows if (n.recipient_id, n.key) not in existing}
+    fresh = {
+        (n.recipient_id, n.key): _word(n) for n in rows if (n.recipient_id, n.key) not in existing
+    }
     Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True, batch_size=2000)
     return len(fresh)

@@ -15,10 +15,11 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import HandOver, HandOverItem
+from kam.messages import Month, message
 from kam.models import User
-from kam.periods import month_label
 from kam.services import notify, save_with_history
 from visits.models import PlanLine, PlanTransition, Visit, VisitPlan
 from visits.models.plans import PlanStatus
@@ -94,8 +95,10 @@ def _reopen(plan: VisitPlan, by: User, leaver: User, count: int) -> None:
         recipients=[plan.kam],
         kind="plan_returned",
         key=f"plan_handover:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s has new lines from a hand-over")
-        % {"month": month_label(plan.month)},
+        title=message(
+            gettext_lazy("Your visit plan for %(month)s has new lines from a hand-over"),
+            month=Month(plan.month),
+        ),
         body=comment,
         url=plan_url(plan),
     )

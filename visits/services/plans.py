@@ -13,10 +13,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps
 from kam import roles
+from kam.messages import Month, message
 from kam.models import User
 from kam.periods import month_label
 from kam.services import notify, save_with_history, sign_history
@@ -271,17 +273,17 @@ def plan_submit(*, plan: VisitPlan, by: User) -> VisitPlan:
         # Its lines count from the first submission on; later ones change nothing counted.
         mark_changed(account_ids=plan.lines.values_list("account_id", flat=True))
     plan.save()
-    month = month_label(plan.month)
     notify(
         recipients=sales_vps(),
         kind="plan_submitted",
         key=f"plan_submitted:{plan.pk}:{plan.transitions.count()}",
-        title=(
-            _("%(kam)s resubmitted the visit plan for %(month)s")
+        title=message(
+            gettext_lazy("%(kam)s resubmitted the visit plan for %(month)s")
             if resubmitted
-            else _("%(kam)s submitted the visit plan for %(month)s")
-        )
-        % {"kam": plan.kam, "month": month},
+            else gettext_lazy("%(kam)s submitted the visit plan for %(month)s"),
+            kam=plan.kam,
+            month=Month(plan.month),
+        ),
         url=plan_url(plan),
     )
     return plan
@@ -305,7 +307,9 @@ def plan_approve(*, plan: VisitPlan, by: User, comment: str = "") -> VisitPlan:
         recipients=[plan.kam],
         kind="plan_approved",
         key=f"plan_approved:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s is approved") % {"month": month_label(plan.month)},
+        title=message(
+            gettext_lazy("Your visit plan for %(month)s is approved"), month=Month(plan.month)
+        ),
         body=comment.strip(),
         url=plan_url(plan),
     )
@@ -324,8 +328,10 @@ def plan_return(*, plan: VisitPlan, by: User, comment: str) -> VisitPlan:
         recipients=[plan.kam],
         kind="plan_returned",
         key=f"plan_returned:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s was returned for revision")
-        % {"month": month_label(plan.month)},
+        title=message(
+            gettext_lazy("Your visit plan for %(month)s was returned for revision"),
+            month=Month(plan.month),
+        ),
         body=comment.strip(),
         url=plan_url(plan),
     )

@@ -13,10 +13,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps, timeline_add
 from kam import roles
+from kam.messages import Month, message
 from kam.models import User
 from kam.periods import month_label
 from kam.roles import Role
@@ -174,8 +176,11 @@ def _announce_change(change: ItineraryChange, by: User) -> None:
         recipients=[_manager_of(by)],
         kind="itinerary_change",
         key=f"itinerary_change:{change.pk}",
-        title=_("%(kam)s changed the itinerary for %(account)s")
-        % {"kam": by, "account": line.account.name},
+        title=message(
+            gettext_lazy("%(kam)s changed the itinerary for %(account)s"),
+            kam=by,
+            account=line.account.name,
+        ),
         body=f"{change.what_changed}\n{change.reason}",
         url=reverse("visits:plan_detail", args=[line.plan_id]),
     )
@@ -323,13 +328,14 @@ def record_submit(*, kam: User, month: dt.date, by: User) -> VisitRecord:
         key=f"record_submitted:{record.pk}:{record.transitions.count()}"
         if resubmitted
         else f"record_submitted:{record.pk}",
-        title=(
-            _("%(kam)s resubmitted the visit record for %(month)s")
+        title=message(
+            gettext_lazy("%(kam)s resubmitted the visit record for %(month)s")
             if resubmitted
-            else _("%(kam)s submitted the visit record for %(month)s")
-        )
-        % {"kam": kam, "month": month_label(month)},
-        body=_("Late: due on %(due)s.") % {"due": record.due_on.isoformat()}
+            else gettext_lazy("%(kam)s submitted the visit record for %(month)s"),
+            kam=kam,
+            month=Month(month),
+        ),
+        body=message(gettext_lazy("Late: due on %(due)s."), due=record.due_on.isoformat())
         if record.is_late
         else "",
         url=reverse("visits:record_detail", args=[record.pk]),
@@ -372,8 +378,11 @@ def record_review(
         recipients=[record.kam],
         kind="record_reviewed",
         key=f"record_reviewed:{record.pk}:{record.reviewed_at:%Y%m%d%H%M%S}",
-        title=_("%(manager)s reviewed your visit record for %(month)s")
-        % {"manager": by, "month": month_label(record.month)},
+        title=message(
+            gettext_lazy("%(manager)s reviewed your visit record for %(month)s"),
+            manager=by,
+            month=Month(record.month),
+        ),
         url=reverse("visits:record_detail", args=[record.pk]),
     )
     return record

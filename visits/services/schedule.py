@@ -12,10 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import KeyAccount
 from kam import roles
+from kam.messages import message
 from kam.models import User
 from kam.periods import month_label
 from kam.roles import SCHEDULED_VISITORS, Role
@@ -237,13 +238,18 @@ def schedule_publish(*, schedule: ExecutiveSchedule, by: User) -> int:
             recipients=[visitor],
             kind="executive_schedule",
             key=key,
-            title=_("Executive visit schedule %(year)s published") % {"year": schedule.year},
-            body=ngettext(
-                "You have %(n)s scheduled visit to key accounts in %(year)s.",
-                "You have %(n)s scheduled visits to key accounts in %(year)s.",
-                n,
-            )
-            % {"n": n, "year": schedule.year},
+            title=message(
+                gettext_lazy("Executive visit schedule %(year)s published"), year=schedule.year
+            ),
+            body=message(
+                ngettext_lazy(
+                    "You have %(n)s scheduled visit to key accounts in %(year)s.",
+                    "You have %(n)s scheduled visits to key accounts in %(year)s.",
+                    "n",
+                ),
+                n=n,
+                year=schedule.year,
+            ),
             url=url,
         )
     return told
