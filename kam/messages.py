@@ -105,7 +105,7 @@ def render(spec: dict) -> str:
     if isinstance(args.get("number"), str):  # a named count: its value is a parameter
         args["number"] = params[args["number"]]
     text = _FUNCS[spec["func"]](**args)
-    return text % params if params else text
+    return text % params if params or "%(" in text else text
 
 
 def render_or(spec: dict | None, fallback: str) -> str:
