@@ -10,7 +10,8 @@ language when shown.
 
 The source text is given as Django's lazy string (gettext_lazy, pgettext_lazy, ngettext_lazy
 with a named count), so makemessages finds it as before and the catalogs need no new entry.
-A parameter is a plain value, another lazy string (a label, translated too) or a `Month`.
+A parameter is a plain value, another lazy string (a label, translated too) or a period
+(`Month`, `Quarter`, `Year`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
-from kam.periods import month_label
+from kam.periods import month_label, quarter_label, year_label
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,19 @@ class Month(NamedTuple):
     """A month parameter, named in the reader's language (2026年11月 / November 2026)."""
 
     day: dt.date
+
+
+class Quarter(NamedTuple):
+    """2027年第一季度 / Q1 2027."""
+
+    year: int
+    quarter: int
+
+
+class Year(NamedTuple):
+    """2027年度 / 2027."""
+
+    year: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,10 @@ def _param(value):
         return {"message": message(value).as_json()}
     if isinstance(value, Month):
         return {"month": value.day.isoformat()}
+    if isinstance(value, Quarter):
+        return {"quarter": [value.year, value.quarter]}
+    if isinstance(value, Year):
+        return {"year": value.year}
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None or isinstance(value, (bool, int, float)):
@@ -95,6 +113,10 @@ def _value(value):
         return render(value["message"])
     if isinstance(value, dict) and "month" in value:
         return month_label(dt.date.fromisoformat(value["month"]))
+    if isinstance(value, dict) and "quarter" in value:
+        return quarter_label(*value["quarter"])
+    if isinstance(value, dict) and "year" in value:
+        return year_label(value["year"])
     return value
 
 

@@ -92,8 +92,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     # The title's and body's source texts and parameters (kam/messages.py): shown in the
-    # reader's language. `title` and `body` keep the text in the default language, for rows
-    # written before and for the admin.
+    # reader's language. `title` and `body` keep the text as it was worded when written, for
+    # rows written before and for the admin.
     message = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:

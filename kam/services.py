@@ -7,9 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
 
 from kam.messages import Message
 from kam.models import Notification, User
@@ -84,14 +82,14 @@ def notify(
 
 
 def _word(row: Notification) -> Notification:
-    """Keep each Message's source for its readers, and its text in the default language."""
+    """Keep each Message's source, translated for each reader when shown; the text as worded
+    now stays beside it, as before, for the admin and as the fallback."""
     source = {}
     for name in ("title", "body"):
         value = getattr(row, name)
         if isinstance(value, Message):
             source[name] = value.as_json()
-            with translation.override(settings.LANGUAGE_CODE):
-                setattr(row, name, str(value))
+            setattr(row, name, str(value))
     if source:
         row.message = source
     row.title = row.title[:200]

@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import F
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
+from kam.messages import message
 from kam.models import Notification
 from kam.money import money_text
 from kam.services import notify_many
@@ -81,12 +82,16 @@ def receivable_reminders(today: dt.date) -> int:
                 recipient_id=recipient,
                 kind="receivable_overdue",
                 key=f"receivable_overdue:{account}:{today.isoformat()}",
-                title=ngettext(
-                    "%(account)s: %(n)d invoice overdue, %(amount)s yuan",
-                    "%(account)s: %(n)d invoices overdue, %(amount)s yuan",
-                    len(lines),
-                )
-                % {"account": names[account], "n": len(lines), "amount": money_text(total)},
+                title=message(
+                    ngettext_lazy(
+                        "%(account)s: %(n)d invoice overdue, %(amount)s yuan",
+                        "%(account)s: %(n)d invoices overdue, %(amount)s yuan",
+                        "n",
+                    ),
+                    account=names[account],
+                    n=len(lines),
+                    amount=money_text(total),
+                ),
                 body="\n".join(_invoice_line(n, d, b, today) for _pk, n, d, b in lines),
                 url=receivables_url(account, f"invoice-{lines[0][0]}"),
                 # The oldest due date: the inbox then says how long overdue it is when read.

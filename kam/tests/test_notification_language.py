@@ -42,14 +42,6 @@ def test_and_in_chinese_for_a_chinese_reader(cast, client, asked_in_chinese):
     assert f"{cast.staff} 申请借阅 {cast.account.name} 的档案" in page
 
 
-def test_the_stored_text_is_in_the_default_language_whoever_caused_it(cast):
-    until = timezone.localdate() + dt.timedelta(days=10)
-    with translation.override("en"):
-        loan_request(account=cast.account, by=cast.staff, reason="tender", until=until)
-    note = Notification.objects.get(recipient=cast.owner, kind="loan_request")
-    assert note.title == f"{cast.staff} 申请借阅 {cast.account.name} 的档案"
-
-
 def test_rows_written_before_messages_were_stored_show_their_text(cast, client):
     Notification.objects.create(recipient=cast.owner, kind="plan_due", key="old", title="旧提醒")
     assert "旧提醒" in _inbox(client, cast.owner, "en")
