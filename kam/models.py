@@ -43,6 +43,10 @@ class User(AbstractUser):
         verbose_name=_("team"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The language she last chose (kam/views.py set_language): mail is written in it.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -46,7 +46,7 @@ def _digest_one(user: User, today: dt.date) -> int:
                 claim = DigestSent.objects.create(recipient=user, day=today)
         except IntegrityError:
             return 0  # another run mailed this person today
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {"user": user, "items": user.unsent, "today": today}
             body = render_to_string("kam/email_digest.txt", context)
             subject = _("%(n)d new reminders") % {"n": len(user.unsent)}

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from accounts.services import loan_request
 from kam.messages import Month, message
 from kam.models import Notification
+from kam.reminders import email_digest
 
 
 def _inbox(client, user, language: str) -> str:
@@ -74,3 +76,26 @@ def test_a_message_that_no_longer_renders_falls_back_to_the_stored_text(cast):
         message={"title": {"func": "gettext", "args": {"message": "%(gone)s"}, "params": {}}},
     )
     assert note.shown_title == "旧标题"
+
+
+def test_switching_language_is_remembered_on_the_signed_in_user(cast, client):
+    client.force_login(cast.owner)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cast.owner.refresh_from_db()
+    assert cast.owner.language == "en"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    cast.owner.refresh_from_db()
+    assert cast.owner.language == "en"  # not a language of the site: nothing changes
+
+
+def test_the_digest_reads_in_the_language_its_reader_chose(
+    cast, settings, asked_in_chinese, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_URL = "smtp://localhost"
+    cast.owner.email, cast.owner.language = "owner@example.cn", "en"
+    cast.owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert email_digest(timezone.localdate()) == 1
+    (sent,) = mail.outbox
+    assert sent.subject == "1 new reminders"
+    assert f"{cast.staff} asks to borrow the archive of {cast.account.name}" in sent.body
