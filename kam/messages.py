@@ -10,8 +10,8 @@ language when shown.
 
 The source text is given as Django's lazy string (gettext_lazy, pgettext_lazy, ngettext_lazy
 with a named count), so makemessages finds it as before and the catalogs need no new entry.
-A parameter is a plain value, another lazy string (a label, translated too) or a period
-(`Month`, `Quarter`, `Year`).
+A parameter is a plain value, another lazy string (a label, translated too), a message, a
+period (`Month`, `Quarter`, `Year`) or a list of those; `joined` strings such parts together.
 """
 
 from __future__ import annotations
@@ -70,6 +70,12 @@ def message(text: Promise, **params) -> Message:
     return Message(func, args, {k: _param(v) for k, v in params.items()})
 
 
+def joined(items, sep: str) -> Message:
+    """Several parameters, each translated, joined by `sep`: lines of a body, or a label and
+    its count ("Sales manager 1") where no sentence holds them."""
+    return Message("join", {"sep": sep}, {"items": _param(list(items))})
+
+
 def _source(text: Promise) -> tuple[str, dict]:
     """What a lazy string will call, read through the pickling protocol Django supports."""
     if not isinstance(text, Promise):
@@ -103,6 +109,8 @@ def _param(value):
         return {"year": value.year}
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return {"list": [_param(v) for v in value]}
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return str(value)
@@ -117,6 +125,8 @@ def _value(value):
         return quarter_label(*value["quarter"])
     if isinstance(value, dict) and "year" in value:
         return year_label(value["year"])
+    if isinstance(value, dict) and "list" in value:
+        return [_value(v) for v in value["list"]]
     return value
 
 
@@ -124,6 +134,8 @@ def render(spec: dict) -> str:
     """The message in the active language."""
     params = {k: _value(v) for k, v in (spec.get("params") or {}).items()}
     args = dict(spec["args"])
+    if spec["func"] == "join":
+        return args["sep"].join(str(item) for item in params["items"])
     if isinstance(args.get("number"), str):  # a named count: its value is a parameter
         args["number"] = params[args["number"]]
     text = _FUNCS[spec["func"]](**args)

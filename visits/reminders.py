@@ -13,12 +13,11 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Status
-from kam.messages import Month, message
+from kam.messages import Message, Month, joined, message
 from kam.models import Notification, User
 from kam.roles import Role
 from kam.services import notify_many
@@ -94,12 +93,15 @@ def _missing_by_kam(month: dt.date, as_of: dt.date, today: dt.date) -> dict[int,
     }
 
 
-def _by_role(counts: dict[str, int]) -> str:
+def _by_role(counts: dict[str, int]) -> Message:
     """ "Accounts short of a visit, by visitor: Key account manager 2 · Sales manager 1"."""
-    parts = " · ".join(
-        f"{Role(slot).label} {n}" for slot, n in counts.items() if slot in Role.values
+    parts = [
+        joined([Role(slot).label, n], " ") for slot, n in counts.items() if slot in Role.values
+    ]
+    return message(
+        gettext_lazy("Accounts short of a visit, by visitor: %(parts)s"),
+        parts=joined(parts, " · "),
     )
-    return _("Accounts short of a visit, by visitor: %(parts)s") % {"parts": parts}
 
 
 def visits_due(today: dt.date) -> int:

@@ -11,9 +11,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.services import loan_request
-from kam.messages import Month, message
+from kam.messages import Month, joined, message
 from kam.models import Notification
 from kam.reminders import email_digest
+from kam.roles import Role
 
 
 def _inbox(client, user, language: str) -> str:
@@ -99,3 +100,12 @@ def test_the_digest_reads_in_the_language_its_reader_chose(
     (sent,) = mail.outbox
     assert sent.subject == "1 new reminders"
     assert f"{cast.staff} asks to borrow the archive of {cast.account.name}" in sent.body
+
+
+def test_joined_parts_are_each_worded_in_the_reader_language():
+    parts = joined([joined([Role.SALES_MANAGER.label, 2], " "), Month(dt.date(2026, 11, 1))], " · ")
+    with translation.override("en"):
+        assert str(parts) == "Sales manager 2 · November 2026"
+    with translation.override("zh-hans"):
+        assert str(parts) == f"{Role.SALES_MANAGER.label} 2 · 2026年11月"
+        assert "Sales manager" not in str(parts)
