@@ -8,12 +8,11 @@ import datetime as dt
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import AccountEvent, KeyAccount
 from accounts.selectors import REVIEW_INTERVAL_DAYS
-from kam.messages import message
+from kam.messages import Message, joined, message
 from kam.models import Notification
 from kam.services import notify_many
 
@@ -61,10 +60,11 @@ def review_reminders(today: dt.date) -> int:
     return notify_many(rows)
 
 
-def _names(accounts: list[tuple[int, str]], shown: int = 20) -> str:
+def _names(accounts: list[tuple[int, str]], shown: int = 20) -> str | Message:
     names = "、".join(name for _pk, name in accounts[:shown])
     if len(accounts) > shown:
-        names += _(" and %(n)d more") % {"n": len(accounts) - shown}
+        more = message(gettext_lazy(" and %(n)d more"), n=len(accounts) - shown)
+        return joined([names, more], "")
     return names
 
 
