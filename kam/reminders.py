@@ -24,8 +24,9 @@ def email_digest(today: dt.date) -> int:
 
     Safe to retry and to run twice: each person's digest is claimed (DigestSent, unique per
     person and day) and its reminders marked in a transaction of its own, and the mail goes
-    out only once that has committed. A run that fails half-way mails no one whose claim it
-    did not commit; the retry skips those it did and mails the rest."""
+    out only once that has committed (run inside a job's transaction, once that one has). A
+    run that fails half-way mails no one whose claim it did not commit; the retry skips those
+    it did and mails the rest. Returns how many digests it committed."""
     if not settings.EMAIL_URL:
         return 0
     pending = Notification.objects.filter(emailed_at__isnull=True, read_at__isnull=True)
