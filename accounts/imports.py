@@ -21,6 +21,7 @@ from accounts.services import timeline_add
 from kam.models import User
 from kam.registry import registry
 from kam.roles import Role
+from kam.services import save_with_history
 
 ACCOUNT_COLUMNS = [
     ("name", gettext_lazy("Customer name")),
@@ -252,14 +253,12 @@ def _write(accounts, contacts, by: User) -> ImportResult:
     created = []
     for data, owner in accounts:
         account = KeyAccount(owner=owner, **data)
-        account._history_user = by
-        account.save()
+        save_with_history(account, by)
         timeline_add(account=account, kind="imported", summary=account.name, actor=by)
         created.append(account)
     for data, target in contacts:
         account = created[target] if isinstance(target, int) else target
         contact = Contact(account=account, **data)
-        contact._history_user = by
-        contact.save()
+        save_with_history(contact, by)
     registry.account_changed([a.pk for a in created])
     return ImportResult([], accounts=len(created), contacts=len(contacts))

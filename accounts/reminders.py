@@ -8,11 +8,11 @@ import datetime as dt
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import AccountEvent, KeyAccount
 from accounts.selectors import REVIEW_INTERVAL_DAYS
+from kam.messages import Message, joined, message
 from kam.models import Notification
 from kam.services import notify_many
 
@@ -40,12 +40,14 @@ def review_reminders(today: dt.date) -> int:
             recipient_id=owner_id,
             kind="review_due",
             key=f"review_due:{today:%Y-%m}",
-            title=ngettext(
-                "%(n)d archive is due for its semiannual review",
-                "%(n)d archives are due for their semiannual review",
-                len(accounts),
-            )
-            % {"n": len(accounts)},
+            title=message(
+                ngettext_lazy(
+                    "%(n)d archive is due for its semiannual review",
+                    "%(n)d archives are due for their semiannual review",
+                    "n",
+                ),
+                n=len(accounts),
+            ),
             body=_names(accounts),
             url=(
                 reverse("accounts:review_new", args=[accounts[0][0]])
@@ -58,10 +60,11 @@ def review_reminders(today: dt.date) -> int:
     return notify_many(rows)
 
 
-def _names(accounts: list[tuple[int, str]], shown: int = 20) -> str:
+def _names(accounts: list[tuple[int, str]], shown: int = 20) -> str | Message:
     names = "、".join(name for _pk, name in accounts[:shown])
     if len(accounts) > shown:
-        names += _(" and %(n)d more") % {"n": len(accounts) - shown}
+        more = message(gettext_lazy(" and %(n)d more"), n=len(accounts) - shown)
+        return joined([names, more], "")
     return names
 
 
@@ -92,8 +95,12 @@ def event_reminders(today: dt.date) -> int:
             recipient_id=event.account.owner_id,
             kind="account_event",
             key=f"account_event:{event.pk}:{when.isoformat()}",
-            title=_("%(date)s %(account)s: %(event)s")
-            % {"date": when.strftime("%m-%d"), "account": event.account.name, "event": event.title},
+            title=message(
+                gettext_lazy("%(date)s %(account)s: %(event)s"),
+                date=when.strftime("%m-%d"),
+                account=event.account.name,
+                event=event.title,
+            ),
             url=reverse("accounts:detail", args=[event.account_id]),
         )
         for event, when in _upcoming(today)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import (
     AccountEvent,
@@ -29,10 +30,11 @@ from accounts.models import (
 from accounts.models.access import LoanStatus
 from accounts.models.archive import Status, Tier
 from kam import roles
+from kam.messages import message
 from kam.models import Team, User
 from kam.registry import registry
 from kam.roles import Role
-from kam.services import notify
+from kam.services import apply_changes, notify, save_with_history, sign_history
 
 MAX_LOAN_DAYS = 90
 # The fields other apps' derived data follows (the registry's "account changed" hook).
@@ -56,15 +58,6 @@ def timeline_add(
         url=url,
         at=at or timezone.now(),
     )
-
-
-def _apply(instance, data: Mapping[str, Any]) -> list[str]:
-    changed = []
-    for field, value in data.items():
-        if getattr(instance, field) != value:
-            setattr(instance, field, value)
-            changed.append(field)
-    return changed
 
 
 def _check_status(account: KeyAccount) -> None:
@@ -104,9 +97,7 @@ def account_create(*, by: User, data: Mapping[str, Any]) -> KeyAccount:
     if by.role == Role.KAM:
         account.owner = by
     _check_status(account)
-    account.full_clean()
-    account._history_user = by
-    account.save()
+    save_with_history(account, by, clean=True)
     registry.account_changed([account.pk])
     timeline_add(account=account, kind="created", summary=account.name, actor=by)
     return account
@@ -128,16 +119,14 @@ def account_update(*, account: KeyAccount, by: User, data: Mapping[str, Any]) ->
     if retier and not roles.can_set_tier(by):
         raise _tier_refused()
     former_owner, former_tier = account.owner_id, account.get_tier_display()
-    changed = _apply(account, data)
+    changed = apply_changes(account, data)
     _check_status(account)
     if retier:
         _retier(account, tier=tier, reason=reason)
         changed.append("tier")
     if not changed:
         return []
-    account.full_clean()
-    account._history_user = by
-    account.save()
+    save_with_history(account, by, clean=True)
     if FOLLOWED_FIELDS.intersection(changed):
         registry.account_changed([account.pk], [former_owner] if "owner" in changed else [])
     labels = ", ".join(str(KeyAccount._meta.get_field(f).verbose_name) for f in changed)
@@ -155,7 +144,7 @@ def _retier(account: KeyAccount, *, tier: str, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"tier_reason": _("Say why the tier changes.")})
     account.tier, account.tier_since, account.proposed_tier = tier, timezone.localdate(), ""
-    account._change_reason = reason.strip()[:100]
+    sign_history(account, None, reason=reason.strip())
 
 
 def _tier_timeline(account: KeyAccount, by: User, former: str, reason: str) -> None:
@@ -176,8 +165,7 @@ def account_set_tier(*, account: KeyAccount, by: User, tier: str, reason: str) -
         raise ValidationError({"tier": _("The account already has this tier.")})
     former = account.get_tier_display()
     _retier(account, tier=tier, reason=reason)
-    account._history_user = by
-    account.save()
+    save_with_history(account, by)
     registry.account_changed([account.pk])
     _tier_timeline(account, by, former, reason)
     return account
@@ -191,8 +179,7 @@ def account_proposal_drop(*, account: KeyAccount, by: User) -> None:
     account = KeyAccount.objects.select_for_update().get(pk=account.pk)
     if account.proposed_tier:
         account.proposed_tier = ""
-        account._history_user = by
-        account.save(update_fields=["proposed_tier", "updated_at"])
+        save_with_history(account, by, update_fields=["proposed_tier", "updated_at"])
 
 
 @transaction.atomic
@@ -201,8 +188,7 @@ def account_set_retired(*, account: KeyAccount, by: User, retired: bool) -> None
     if not roles.can_edit_archive(by, account):
         raise PermissionDenied
     account.is_archived = retired
-    account._history_user = by
-    account.save(update_fields=["is_archived", "updated_at"])
+    save_with_history(account, by, update_fields=["is_archived", "updated_at"])
     registry.account_changed([account.pk])
     timeline_add(
         account=account, kind="retired" if retired else "restored", summary=account.name, actor=by
@@ -219,12 +205,10 @@ def contact_save(
     contact = contact or Contact(account=account)
     if contact.account_id != account.pk:
         raise PermissionDenied
-    changed = _apply(contact, data)
+    changed = apply_changes(contact, data)
     if not is_new and not changed:
         return contact
-    contact.full_clean()
-    contact._history_user = by
-    contact.save()
+    save_with_history(contact, by, clean=True)
     timeline_add(
         account=account,
         kind="contact_added" if is_new else "contact_changed",
@@ -244,10 +228,8 @@ def event_save(
     event = event or AccountEvent(account=account)
     if event.account_id != account.pk:
         raise PermissionDenied
-    _apply(event, data)
-    event.full_clean()
-    event._history_user = by
-    event.save()
+    apply_changes(event, data)
+    save_with_history(event, by, clean=True)
     if is_new:
         timeline_add(account=account, kind="event", summary=event.title, actor=by)
     return event
@@ -258,9 +240,7 @@ def report_add(*, account: KeyAccount, by: User, data: Mapping[str, Any]) -> Fin
     if not roles.can_edit_archive(by, account):
         raise PermissionDenied
     report = FinancialReport(account=account, uploaded_by=by, **data)
-    report.full_clean()
-    report._history_user = by
-    report.save()
+    save_with_history(report, by, clean=True)
     timeline_add(account=account, kind="report", summary=report.period, actor=by)
     return report
 
@@ -285,9 +265,12 @@ def major_matter_report(
         recipients=[account.owner, *sales_vps()],
         kind="major_matter",
         key=f"major_matter:{matter.pk}",
-        title=_("Major matter at %(account)s: %(subject)s")
-        % {"account": account.name, "subject": subject},
-        body=_("%(person)s: %(text)s") % {"person": by, "text": content},
+        title=message(
+            gettext_lazy("Major matter at %(account)s: %(subject)s"),
+            account=account.name,
+            subject=subject,
+        ),
+        body=message(gettext_lazy("%(person)s: %(text)s"), person=str(by), text=content),
         url=url,
     )
     return matter
@@ -322,8 +305,11 @@ def loan_request(*, account: KeyAccount, by: User, reason: str, until: dt.date) 
         recipients=[account.owner],
         kind="loan_request",
         key=f"loan_request:{loan.pk}",
-        title=_("%(user)s asks to borrow the archive of %(account)s")
-        % {"user": by, "account": account.name},
+        title=message(
+            gettext_lazy("%(user)s asks to borrow the archive of %(account)s"),
+            user=by,
+            account=account.name,
+        ),
         body=reason,
         url=loan_url(loan),
     )
@@ -350,12 +336,13 @@ def loan_decide(*, loan: ArchiveLoan, by: User, approve: bool, comment: str = ""
         recipients=[loan.requester],
         kind=kind,
         key=f"{kind}:{loan.pk}",
-        title=(
-            _("Your loan of %(account)s is approved until %(until)s")
+        title=message(
+            gettext_lazy("Your loan of %(account)s is approved until %(until)s")
             if approve
-            else _("Your loan of %(account)s was refused")
-        )
-        % {"account": loan.account.name, "until": loan.until},
+            else gettext_lazy("Your loan of %(account)s was refused"),
+            account=loan.account.name,
+            until=loan.until,
+        ),
         body=comment,
         url=reverse("accounts:detail", args=[loan.account_id]) if approve else loan_url(loan),
     )
@@ -420,8 +407,7 @@ def _move_accounts(handover: HandOver, leaver: User, successor_of) -> None:
         moved.append(account.pk)
         successor = successor_of(account)
         account.owner = successor
-        account._history_user = handover.performed_by
-        account.save(update_fields=["owner", "updated_at"])
+        save_with_history(account, handover.performed_by, update_fields=["owner", "updated_at"])
         HandOverItem.objects.create(
             handover=handover,
             kind="account",
@@ -497,6 +483,8 @@ def _tell_successors(handover: HandOver, leaver: User) -> None:
             recipients=[successor],
             kind="handover",
             key=f"handover:{handover.pk}",
-            title=_("You have taken over the accounts of %(leaver)s") % {"leaver": leaver},
+            title=message(
+                gettext_lazy("You have taken over the accounts of %(leaver)s"), leaver=leaver
+            ),
             url=reverse("accounts:detail", args=accounts) if one else reverse("accounts:list"),
         )

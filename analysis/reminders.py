@@ -7,11 +7,12 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analysis.models import ProposalStatus
 from analysis.selectors import review_for
 from analysis.services import review_prepare
+from kam.messages import message
 from kam.models import User
 from kam.roles import Role
 from kam.services import notify
@@ -31,6 +32,6 @@ def tier_review(today: dt.date) -> int:
         recipients=User.objects.filter(role=Role.SALES_VP, is_active=True),
         kind="tier_review",
         key=f"tier_review:{year}",
-        title=_("Tier review %(year)s ready: %(n)d proposals") % {"year": year, "n": n},
+        title=message(gettext_lazy("Tier review %(year)s ready: %(n)d proposals"), year=year, n=n),
         url=url,
     )

@@ -16,6 +16,7 @@ from analysis import pareto, selectors
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview, TierRule
 from kam import roles
 from kam.models import User
+from kam.services import save_with_history
 
 THOUSANDTH = Decimal("0.001")
 
@@ -108,8 +109,7 @@ def proposal_accept(*, proposal: TierProposal, by: User) -> TierProposal:
     account_set_tier(account=account, by=by, tier=proposal.to_tier, reason=reason)
     proposal.status = ProposalStatus.ACCEPTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
-    proposal._history_user = by
-    proposal.save()
+    save_with_history(proposal, by)
     return proposal
 
 
@@ -121,8 +121,7 @@ def proposal_reject(*, proposal: TierProposal, by: User) -> TierProposal:
     account_proposal_drop(account=proposal.account, by=by)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at = by, timezone.now()
-    proposal._history_user = by
-    proposal.save()
+    save_with_history(proposal, by)
     return proposal
 
 
@@ -135,6 +134,5 @@ def criteria_save(*, account: KeyAccount, by: User, data: dict[str, bool]) -> Ac
     for name, value in data.items():
         setattr(row, name, bool(value))
     row.updated_by = by
-    row._history_user = by
-    row.save()
+    save_with_history(row, by)
     return row

@@ -6,17 +6,25 @@ import datetime as dt
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appraisal.models import Period, PeriodKind, PeriodStatus
 from appraisal.periods import periods_ensure
 from appraisal.rollup import period_rollup
+from kam.messages import Quarter, Year, message
 from kam.models import Notification, User
 from kam.roles import Role
 from kam.services import notify_many
 
 FINALISE_NOTICE_DAYS = 3
 QUARTER_WAIT = 7
+
+
+def _named(period: Period) -> Quarter | Year:
+    """The period as its label's parameter: named in each reader's language (Period.label)."""
+    if period.kind == PeriodKind.YEAR:
+        return Year(period.year)
+    return Quarter(period.year, period.quarter)
 
 
 def _people(*role_list) -> list[int]:
@@ -40,7 +48,9 @@ def appraisal_rollup(today: dt.date) -> int:
                     recipient_id=pk,
                     kind="appraisal_scored",
                     key=f"appraisal_scored:{period.pk}",
-                    title=_("Appraisal %(period)s is scored") % {"period": period.label},
+                    title=message(
+                        gettext_lazy("Appraisal %(period)s is scored"), period=_named(period)
+                    ),
                     url=reverse("appraisal:overview", args=[period.pk]),
                 )
                 for pk in people
@@ -49,12 +59,15 @@ def appraisal_rollup(today: dt.date) -> int:
     return created
 
 
-def finalise_title(period: Period, today: dt.date) -> str:
+def finalise_title(period: Period, today: dt.date):
     """Ahead of the settlement date the reminder asks to finalise (the inbox names the date
     from `due_on`); past it, it says the period is overdue, never a deadline already gone."""
     if period.settle_by < today:
-        return _("Appraisal %(period)s is overdue for finalisation") % {"period": period.label}
-    return _("Finalise appraisal %(period)s") % {"period": period.label}
+        return message(
+            gettext_lazy("Appraisal %(period)s is overdue for finalisation"),
+            period=_named(period),
+        )
+    return message(gettext_lazy("Finalise appraisal %(period)s"), period=_named(period))
 
 
 def finalise_reminders(today: dt.date) -> int:

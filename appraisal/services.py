@@ -25,6 +25,7 @@ from appraisal.models import (
 )
 from kam import roles
 from kam.models import User
+from kam.services import save_with_history
 
 
 def final_error() -> ValidationError:
@@ -91,8 +92,7 @@ def scheme_update(*, scheme: Scheme, by: User, rules: dict[int, scoring.Rule]) -
             rule.full_at,
             rule.zero_at,
         )
-        dimension._change_reason = _("changed by %(user)s") % {"user": by}
-        dimension.save()
+        save_with_history(dimension, by, reason=_("changed by %(user)s") % {"user": by})
     return scheme
 
 
@@ -146,8 +146,7 @@ def targets_save(*, period: Period, by: User, values: dict[int, scoring.Targets]
             new.new_accounts,
             new.collections,
         )
-        target._change_reason = _("set by %(user)s") % {"user": by}
-        target.save()
+        save_with_history(target, by, reason=_("set by %(user)s") % {"user": by})
         changed += 1
     return changed
 
@@ -201,6 +200,5 @@ def period_finalise(*, period: Period, by: User) -> Period:
     period.status = PeriodStatus.FINAL
     period.finalised_at = timezone.now()
     period.finalised_by = by
-    period._change_reason = _("finalised")
-    period.save()
+    save_with_history(period, by, reason=_("finalised"))
     return period

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint
 from complaints.selectors import overdue_q
+from kam.messages import message
 from kam.models import Notification
 from kam.services import notify_many
 
@@ -39,9 +40,12 @@ def complaint_reminders(today: dt.date) -> int:
                 recipient_id=recipient,
                 kind="complaint_overdue",
                 key=f"complaint_overdue:{pk}",
-                title=_("Complaint past its deadline: %(subject)s (%(account)s)")
-                % {"subject": subject, "account": name},
-                body=_("The deadline was %(date)s.") % {"date": due_on.isoformat()},
+                title=message(
+                    gettext_lazy("Complaint past its deadline: %(subject)s (%(account)s)"),
+                    subject=subject,
+                    account=name,
+                ),
+                body=message(gettext_lazy("The deadline was %(date)s."), date=due_on.isoformat()),
                 url=reverse("complaints:detail", args=[account, pk]),
                 due_on=due_on,
             )

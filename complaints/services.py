@@ -15,14 +15,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import HandOver, HandOverItem, KeyAccount
 from accounts.services import handover_heir, timeline_add
 from complaints.models import Complaint, ComplaintDeadline, ComplaintStatus, Severity
 from complaints.selectors import deadline_days, handler_choices
 from kam import roles
+from kam.messages import message
 from kam.models import User
-from kam.services import notify
+from kam.services import notify, save_with_history
 
 EDITABLE = ("received_on", "channel", "subject", "content", "severity", "handler")
 
@@ -46,8 +48,7 @@ def deadlines_save(*, by: User, days: Mapping[str, int]) -> list[str]:
         row = ComplaintDeadline.objects.select_for_update().filter(severity=severity).first()
         row = row or ComplaintDeadline(severity=severity)
         row.days = days[severity]
-        row._history_user = by
-        row.save()
+        save_with_history(row, by)
         changed.append(severity)
     return changed
 
@@ -83,12 +84,6 @@ def _check_handler(errors: dict, account: KeyAccount, handler: User | None) -> N
         errors["handler"] = _("The handler must be able to read this account's archive.")
 
 
-def _save(complaint: Complaint, by: User) -> None:
-    complaint.full_clean()
-    complaint._history_user = by
-    complaint.save()
-
-
 def _tell_handler(complaint: Complaint, by: User) -> None:
     if complaint.handler_id == by.pk:
         return
@@ -96,8 +91,11 @@ def _tell_handler(complaint: Complaint, by: User) -> None:
         recipients=[complaint.handler],
         kind="complaint",
         key=f"complaint:{complaint.pk}:handler:{complaint.handler_id}",
-        title=_("Complaint from %(account)s for you to handle: %(subject)s")
-        % {"account": complaint.account.name, "subject": complaint.subject},
+        title=message(
+            gettext_lazy("Complaint from %(account)s for you to handle: %(subject)s"),
+            account=complaint.account.name,
+            subject=complaint.subject,
+        ),
         url=_url(complaint),
         due_on=complaint.due_on,  # worded when shown: "due in 2 days", then "overdue by 1 day"
     )
@@ -114,7 +112,7 @@ def complaint_create(*, account: KeyAccount, by: User, data: Mapping[str, Any]) 
     if errors:
         raise ValidationError(errors)
     complaint.due_on = _due_on(complaint.received_on, complaint.severity)
-    _save(complaint, by)
+    save_with_history(complaint, by, clean=True)
     summary = f"{complaint.get_severity_display()} · {complaint.subject}"
     timeline_add(account=account, kind="complaint", summary=summary, actor=by, url=_url(complaint))
     _tell_handler(complaint, by)
@@ -143,7 +141,7 @@ def complaint_update(*, complaint: Complaint, by: User, data: Mapping[str, Any])
         raise ValidationError(errors)
     if {"severity", "received_on"} & set(changed):
         complaint.due_on = _due_on(complaint.received_on, complaint.severity)
-    _save(complaint, by)
+    save_with_history(complaint, by, clean=True)
     labels = ", ".join(str(Complaint._meta.get_field(f).verbose_name) for f in changed)
     timeline_add(
         account=complaint.account,
@@ -172,7 +170,7 @@ def complaint_resolve(
         raise ValidationError(errors)
     complaint.resolution, complaint.resolved_on = resolution, resolved_on
     complaint.status = ComplaintStatus.RESOLVED
-    _save(complaint, by)
+    save_with_history(complaint, by, clean=True)
     timeline_add(
         account=complaint.account,
         kind="complaint_resolved",
@@ -210,7 +208,7 @@ def complaint_follow_up(
         complaint.status, complaint.resolved_on = ComplaintStatus.OPEN, None
     else:
         complaint.status = ComplaintStatus.CLOSED
-    _save(complaint, by)
+    save_with_history(complaint, by, clean=True)
     timeline_add(
         account=complaint.account,
         kind="complaint_reopened" if reopen else "complaint_follow_up",
@@ -236,8 +234,7 @@ def hand_over_complaints(handover: HandOver, leaver: User, successor_of) -> None
     for complaint in open_.select_related("account__owner"):
         successor = handover_heir(complaint.account, leaver, successor_of)
         complaint.handler = successor
-        complaint._history_user = handover.performed_by
-        complaint.save(update_fields=["handler"])
+        save_with_history(complaint, handover.performed_by, update_fields=["handler"])
         items.append(
             HandOverItem(
                 handover=handover,

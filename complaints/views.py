@@ -18,7 +18,7 @@ from complaints import selectors, services
 from complaints.forms import ComplaintForm, DeadlinesForm, FollowUpForm, ResolveForm
 from complaints.models import Complaint, ComplaintStatus, Severity
 from kam import roles
-from kam.forms import service_errors
+from kam.forms import add_service_error
 
 TAB_LABELS = {
     "overdue": gettext_lazy("Past the deadline"),
@@ -140,7 +140,7 @@ def complaint_edit(request, pk, complaint_pk=None):
                 complaint = Complaint.objects.get(pk=complaint.pk)  # the form changed it
                 services.complaint_update(complaint=complaint, by=request.user, data=data)
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -159,7 +159,7 @@ def _step(request, pk, complaint_pk, form, act, title):
         try:
             act(complaint, form.cleaned_data)
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("complaints:detail", pk=pk, complaint_pk=complaint.pk)
@@ -195,7 +195,7 @@ def complaint_deadlines(request):
         try:
             changed = services.deadlines_save(by=request.user, days=form.cleaned_data)
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             if changed:
                 messages.success(request, _("The deadlines apply to complaints received from now."))

@@ -2,13 +2,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 
-def service_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+def add_service_error(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each error on the field it names when the
+    form has that field, the rest (and errors naming no field) above the form. Django's own
+    add_error(None, exc) raises when a service names a field this form does not show."""
+    if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class LoginForm(AuthenticationForm):

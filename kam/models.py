@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kam.messages import render_or
 from kam.roles import Role
 
 
@@ -42,6 +43,10 @@ class User(AbstractUser):
         verbose_name=_("team"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The language she last chose (kam/views.py set_language): mail is written in it.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -93,6 +98,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
+    # The title's and body's source texts and parameters (kam/messages.py): shown in the
+    # reader's language. `title` and `body` keep the text as it was worded when written, for
+    # rows written before and for the admin.
+    message = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")
@@ -105,6 +114,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language: the reader's."""
+        return render_or((self.message or {}).get("title"), self.title)
+
+    @property
+    def shown_body(self) -> str:
+        return render_or((self.message or {}).get("body"), self.body)
+
+
+class DigestSent(models.Model):
+    """One row per person and day whose e-mail digest went out (kam/reminders.py): committed
+    before the mail is sent, so a retried job never mails anyone twice."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.day}"
 
 
 class ExportStatus(models.TextChoices):

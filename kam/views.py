@@ -1,17 +1,30 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from kam.exporting import XLSX
-from kam.models import Export, ExportStatus, Notification
+from kam.models import Export, ExportStatus, Notification, User
 from kam.notifications import kind_label
 from kam.registry import registry
 from kam.reminders import EXPORT_KEEP_DAYS
+
+
+def set_language(request):
+    """Django's language switch, also remembered on the signed-in user: what is written for
+    her outside a request (the daily e-mail digest) reads in her language too."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    chosen = request.method == "POST" and language in dict(settings.LANGUAGES)
+    if chosen and request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 @login_required

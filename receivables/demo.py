@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import KeyAccount, TimelineEntry
 from accounts.models.archive import Status, Tier
-from kam.money import CENT
+from kam.money import CENT, money_text
 from receivables.models import (
     CollectionAction,
     CollectionMethod,
@@ -78,7 +78,7 @@ def _pay(book: Book, rng, invoice: Invoice, day: dt.date, amount: Decimal) -> No
     invoice.paid += amount
     book.payments.append(payment)
     book.links.append((payment, invoice, amount))
-    book.note(invoice.account, day, "payment", f"¥{amount:,} → {invoice.number}")
+    book.note(invoice.account, day, "payment", f"¥{money_text(amount)} → {invoice.number}")
 
 
 def _receivables(book: Book, rng, account: KeyAccount, today: dt.date, seq: list[int]) -> None:
@@ -97,7 +97,7 @@ def _receivables(book: Book, rng, account: KeyAccount, today: dt.date, seq: list
         created_by=account.owner,
     )
     book.contracts.append(contract)
-    book.note(account, signed, "contract", f"{contract.number} · ¥{contract.amount:,}")
+    book.note(account, signed, "contract", f"{contract.number} · ¥{money_text(contract.amount)}")
     left = contract.amount
     issued = signed + dt.timedelta(days=rng.randint(10, 40))
     while issued <= today and left > 0:
@@ -117,7 +117,7 @@ def _receivables(book: Book, rng, account: KeyAccount, today: dt.date, seq: list
             created_by=account.owner,
         )
         book.invoices.append(invoice)
-        book.note(account, issued, "invoice", f"{invoice.number} · ¥{amount:,}")
+        book.note(account, issued, "invoice", f"{invoice.number} · ¥{money_text(amount)}")
         _settle(book, rng, invoice, habit, today)
         issued += dt.timedelta(days=rng.randint(25, 50))
     if left == 0:
@@ -188,7 +188,7 @@ def _reconcile(book: Book, account: KeyAccount, day: dt.date, invoices, payments
             recorded_by=account.owner,
         )
     )
-    book.note(account, day, "reconciliation", f"{day:%Y-%m-%d} · ¥{ours:,}")
+    book.note(account, day, "reconciliation", f"{day:%Y-%m-%d} · ¥{money_text(ours)}")
 
 
 def _write(book: Book, with_history: bool) -> None:

@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import F
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
+from kam.messages import Message, joined, message
 from kam.models import Notification
 from kam.money import money_text
 from kam.services import notify_many
@@ -48,13 +49,19 @@ def _invoices_at_milestones(today: dt.date):
     )
 
 
-def _invoice_line(number: str, due_on: dt.date, balance, today: dt.date) -> str:
+def _invoice_line(number: str, due_on: dt.date, balance, today: dt.date) -> Message:
     days = (today - due_on).days
-    return ngettext(
-        "%(number)s: %(amount)s yuan, due %(due)s, %(days)d day overdue",
-        "%(number)s: %(amount)s yuan, due %(due)s, %(days)d days overdue",
-        days,
-    ) % {"number": number, "amount": money_text(balance), "due": due_on.isoformat(), "days": days}
+    return message(
+        ngettext_lazy(
+            "%(number)s: %(amount)s yuan, due %(due)s, %(days)d day overdue",
+            "%(number)s: %(amount)s yuan, due %(due)s, %(days)d days overdue",
+            "days",
+        ),
+        number=number,
+        amount=money_text(balance),
+        due=due_on.isoformat(),
+        days=days,
+    )
 
 
 def receivable_reminders(today: dt.date) -> int:
@@ -81,13 +88,17 @@ def receivable_reminders(today: dt.date) -> int:
                 recipient_id=recipient,
                 kind="receivable_overdue",
                 key=f"receivable_overdue:{account}:{today.isoformat()}",
-                title=ngettext(
-                    "%(account)s: %(n)d invoice overdue, %(amount)s yuan",
-                    "%(account)s: %(n)d invoices overdue, %(amount)s yuan",
-                    len(lines),
-                )
-                % {"account": names[account], "n": len(lines), "amount": money_text(total)},
-                body="\n".join(_invoice_line(n, d, b, today) for _pk, n, d, b in lines),
+                title=message(
+                    ngettext_lazy(
+                        "%(account)s: %(n)d invoice overdue, %(amount)s yuan",
+                        "%(account)s: %(n)d invoices overdue, %(amount)s yuan",
+                        "n",
+                    ),
+                    account=names[account],
+                    n=len(lines),
+                    amount=money_text(total),
+                ),
+                body=joined((_invoice_line(n, d, b, today) for _pk, n, d, b in lines), "\n"),
                 url=receivables_url(account, f"invoice-{lines[0][0]}"),
                 # The oldest due date: the inbox then says how long overdue it is when read.
                 due_on=min(d for _pk, _n, d, _b in lines),

@@ -14,13 +14,12 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Status
+from kam.messages import Message, Month, joined, message
 from kam.models import Notification, User
-from kam.periods import month_label
 from kam.roles import Role
 from kam.services import notify_many
 from visits import rules
@@ -95,12 +94,15 @@ def _missing_by_kam(month: dt.date, as_of: dt.date, today: dt.date) -> dict[int,
     }
 
 
-def _by_role(counts: dict[str, int]) -> str:
+def _by_role(counts: dict[str, int]) -> Message:
     """ "Accounts short of a visit, by visitor: Key account manager 2 · Sales manager 1"."""
-    parts = " · ".join(
-        f"{Role(slot).label} {n}" for slot, n in counts.items() if slot in Role.values
+    parts = [
+        joined([Role(slot).label, n], " ") for slot, n in counts.items() if slot in Role.values
+    ]
+    return message(
+        gettext_lazy("Accounts short of a visit, by visitor: %(parts)s"),
+        parts=joined(parts, " · "),
     )
-    return _("Accounts short of a visit, by visitor: %(parts)s") % {"parts": parts}
 
 
 def visits_due(today: dt.date) -> int:
@@ -120,12 +122,15 @@ def visits_due(today: dt.date) -> int:
             recipient_id=kam,
             kind="visits_due",
             key=f"visits_due:{month:%Y-%m}",
-            title=ngettext(
-                "%(n)d of your accounts still needs a visit in %(month)s",
-                "%(n)d of your accounts still need a visit in %(month)s",
-                counts["accounts"],
-            )
-            % {"n": counts["accounts"], "month": month_label(month)},
+            title=message(
+                ngettext_lazy(
+                    "%(n)d of your accounts still needs a visit in %(month)s",
+                    "%(n)d of your accounts still need a visit in %(month)s",
+                    "n",
+                ),
+                n=counts["accounts"],
+                month=Month(month),
+            ),
             body=_by_role(counts),
             url=_compliance_url(kam, month),
             due_on=deadline,
@@ -147,12 +152,15 @@ def visits_overdue(today: dt.date) -> int:
             recipient_id=kam,
             kind="visits_overdue",
             key=f"visits_overdue:{month:%Y-%m}",
-            title=ngettext(
-                "%(n)d of your accounts missed a required visit in %(month)s",
-                "%(n)d of your accounts missed required visits in %(month)s",
-                counts["accounts"],
-            )
-            % {"n": counts["accounts"], "month": month_label(month)},
+            title=message(
+                ngettext_lazy(
+                    "%(n)d of your accounts missed a required visit in %(month)s",
+                    "%(n)d of your accounts missed required visits in %(month)s",
+                    "n",
+                ),
+                n=counts["accounts"],
+                month=Month(month),
+            ),
             body=_by_role(counts),
             url=_compliance_url(kam, month),
         )
@@ -189,7 +197,7 @@ def plan_due(today: dt.date) -> int:
         .values_list("pk", "draft")
     )
     # The deadline goes in `due_on`, worded when shown: read late, "due today" would be false.
-    title = _("Submit your visit plan for %(month)s") % {"month": month_label(month)}
+    title = message(gettext_lazy("Submit your visit plan for %(month)s"), month=Month(month))
     rows = [
         Notification(
             recipient_id=kam,
@@ -223,7 +231,7 @@ def record_due(today: dt.date) -> int:
         .exclude(Exists(records.exclude(status=RecordStatus.OPEN)))
         .values_list("pk", flat=True)
     )
-    title = _("Submit your visit record for %(month)s") % {"month": month_label(month)}
+    title = message(gettext_lazy("Submit your visit record for %(month)s"), month=Month(month))
     url = f"{reverse('visits:my_record')}?month={month:%Y-%m}"
     rows = [
         Notification(
@@ -267,12 +275,14 @@ def year_end_cards(today: dt.date) -> int:
             recipient_id=kam,
             kind="year_end_cards",
             key=f"year_end_cards:{today.year}",
-            title=ngettext(
-                "Year-end cards: send them to the contacts of your %(n)d key account",
-                "Year-end cards: send them to the contacts of your %(n)d key accounts",
-                n,
-            )
-            % {"n": n},
+            title=message(
+                ngettext_lazy(
+                    "Year-end cards: send them to the contacts of your %(n)d key account",
+                    "Year-end cards: send them to the contacts of your %(n)d key accounts",
+                    "n",
+                ),
+                n=n,
+            ),
             url=_compliance_url(kam, today),
         )
         for kam, n in _accounts_by_kam(rules.YEAR_END_CARD).items()
@@ -287,8 +297,11 @@ def festivals_ahead(today: dt.date) -> list[rules.Festival]:
     return [f for f in rules.festival_days(ahead.year) if f.day == ahead]
 
 
-def festival_label(name: str) -> str:
-    return _("Spring Festival") if name == rules.SPRING_FESTIVAL else _("Mid-Autumn Festival")
+def festival_label(name: str):
+    """Lazy: translated in the language of whoever reads the reminder."""
+    if name == rules.SPRING_FESTIVAL:
+        return gettext_lazy("Spring Festival")
+    return gettext_lazy("Mid-Autumn Festival")
 
 
 def festival_reminders(today: dt.date) -> int:
@@ -300,12 +313,15 @@ def festival_reminders(today: dt.date) -> int:
             recipient_id=kam,
             kind="festival",
             key=f"festival:{festival.name}:{festival.day.year}",
-            title=ngettext(
-                "%(festival)s: arrange greetings for your %(n)d key account",
-                "%(festival)s: arrange greetings for your %(n)d key accounts",
-                n,
-            )
-            % {"festival": festival_label(festival.name), "n": n},
+            title=message(
+                ngettext_lazy(
+                    "%(festival)s: arrange greetings for your %(n)d key account",
+                    "%(festival)s: arrange greetings for your %(n)d key accounts",
+                    "n",
+                ),
+                festival=festival_label(festival.name),
+                n=n,
+            ),
             url=_compliance_url(kam, festival.day),
             # The window's deadline: the last working day up to the festival.
             due_on=rules.working_day_on_or_before(festival.day),
@@ -338,8 +354,10 @@ def schedule_due(today: dt.date) -> int:
             recipient_id=pk,
             kind="schedule_due",
             key=f"schedule_due:{year}:{today.day}",
-            title=_("The executive visit schedule for %(year)d is not published yet")
-            % {"year": year},
+            title=message(
+                gettext_lazy("The executive visit schedule for %(year)d is not published yet"),
+                year=year,
+            ),
             url=reverse("visits:schedule_year", args=[year]),
             due_on=schedule_deadline(year),
         )

@@ -25,6 +25,7 @@ from accounts.forms import (
 from accounts.models import ArchiveLoan, HandOver, KeyAccount
 from accounts.models.access import AccessAction
 from kam import roles
+from kam.forms import add_service_error
 from kam.models import User
 
 
@@ -82,7 +83,7 @@ def major_matter_new(request, pk):
         try:
             services.major_matter_report(account=account, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Your report has been sent to the account manager and the sales VP.")
@@ -106,7 +107,7 @@ def loan_new(request, pk):
         try:
             services.loan_request(account=account, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Your request has been sent to the account manager."))
             return redirect("accounts:loans")
@@ -194,7 +195,7 @@ def review_new(request, pk):
         try:
             services.review_record(account=account, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The review has been recorded."))
             return redirect("accounts:detail", pk=pk)
@@ -252,7 +253,7 @@ def hand_over(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

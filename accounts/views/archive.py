@@ -26,6 +26,7 @@ from accounts.models.access import AccessAction
 from accounts.models.archive import Tier
 from kam import roles
 from kam.exporting import attachment, file_name
+from kam.forms import add_service_error
 from kam.models import Team
 from kam.registry import registry
 from kam.roles import Role
@@ -162,7 +163,7 @@ def account_create(request):
         try:
             account = services.account_create(by=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The account has been created."))
             return redirect("accounts:detail", pk=account.pk)
@@ -187,7 +188,7 @@ def account_edit(request, pk):
                 account=fresh, by=request.user, data=form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             if changed:
                 messages.success(request, _("Your changes have been saved."))
@@ -230,7 +231,7 @@ def _child_form(request, pk, form_class, model, child_pk, save, title, section):
         try:
             save(account, data, stored)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return _detail_section(pk, section)

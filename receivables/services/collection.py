@@ -13,6 +13,7 @@ from accounts.models import KeyAccount
 from accounts.services import timeline_add
 from kam.models import User
 from kam.money import money_text
+from kam.services import save_with_history
 from receivables.models import CollectionAction, Reconciliation, ReconciliationStatus
 from receivables.selectors.account import balance_on
 from receivables.services.common import (
@@ -20,7 +21,6 @@ from receivables.services.common import (
     check_not_future,
     lock_for_write,
     receivables_url,
-    save_recorded,
 )
 
 
@@ -43,11 +43,10 @@ def collection_record(
     # The latest action supersedes earlier promises: only one per account waits to be chased.
     for earlier in CollectionAction.objects.filter(account=account, follow_up_by__isnull=False):
         earlier.follow_up_by = None
-        earlier._history_user = by
-        earlier.save(update_fields=["follow_up_by"])
+        save_with_history(earlier, by, update_fields=["follow_up_by"])
     if action.promised_on:
         action.follow_up_by = account.owner
-    save_recorded(action, by)
+    save_with_history(action, by, clean=True)
     summary = f"{action.get_method_display()} · {action.result}"
     if action.promised_on:
         summary = (
@@ -99,7 +98,7 @@ def reconciliation_record(
         raise ValidationError(errors)
     data["customer_balance"] = theirs
     reconciliation = Reconciliation(account=account, recorded_by=by, our_balance=ours, **data)
-    save_recorded(reconciliation, by)
+    save_with_history(reconciliation, by, clean=True)
     summary = f"{day:%Y-%m-%d} · {reconciliation.get_status_display()} · ¥{money_text(ours)}"
     if reconciliation.difference:
         summary += " · " + _("difference ¥%(difference)s") % {

@@ -1,12 +1,10 @@
 """What every write on an account's money does first: check the right and lock the account,
-validate amounts and dates the same way, save with the history's author."""
+validate amounts and dates the same way (saving with the history's author: kam/services.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -29,21 +27,6 @@ def lock_for_write(account: KeyAccount, by: User) -> KeyAccount:
     if not roles.can_edit_money(by, account):
         raise PermissionDenied
     return KeyAccount.objects.select_for_update().get(pk=account.pk)
-
-
-def apply_changes(instance, data: Mapping[str, Any]) -> list[str]:
-    changed = []
-    for field, value in data.items():
-        if getattr(instance, field) != value:
-            setattr(instance, field, value)
-            changed.append(field)
-    return changed
-
-
-def save_recorded(instance, by: User) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    instance.save()
 
 
 def check_not_future(errors: dict, field: str, day: dt.date | None, message: str) -> None:

@@ -8,6 +8,7 @@ from accounts.models import HandOver, HandOverItem
 from accounts.services import handover_heir
 from kam.models import User
 from kam.money import money_text
+from kam.services import save_with_history
 from receivables.models import CollectionAction, Invoice
 
 
@@ -43,8 +44,7 @@ def hand_over_receivables(handover: HandOver, leaver: User, successor_of) -> Non
     for action in promises.select_related("account__owner"):
         successor = handover_heir(action.account, leaver, successor_of)
         action.follow_up_by = successor
-        action._history_user = handover.performed_by
-        action.save(update_fields=["follow_up_by"])
+        save_with_history(action, handover.performed_by, update_fields=["follow_up_by"])
         items.append(
             HandOverItem(
                 handover=handover,

@@ -20,14 +20,13 @@ from accounts.models import KeyAccount
 from accounts.services import timeline_add
 from kam.models import User
 from kam.money import ZERO, money_text
+from kam.services import apply_changes, save_with_history
 from receivables.models import Contract, ContractStatus, Invoice
 from receivables.services.common import (
-    apply_changes,
     check_cents,
     check_not_future,
     lock_for_write,
     receivables_url,
-    save_recorded,
 )
 from receivables.services.payments import undo_allocations
 
@@ -70,7 +69,7 @@ def contract_save(
             ) % {"invoiced": money_text(invoiced)}
     if errors:
         raise ValidationError(errors)
-    save_recorded(contract, by)
+    save_with_history(contract, by, clean=True)
     if is_new:
         kind, summary = "contract", f"{contract.number} · ¥{money_text(contract.amount)}"
     elif "status" in changed:
@@ -138,7 +137,7 @@ def invoice_save(
     if invoice.contract_id:  # its status and total as they are now, not as the form saw them
         invoice.contract = Contract.objects.select_for_update().get(pk=invoice.contract_id)
     _check_invoice(invoice, account, changed, is_new)
-    save_recorded(invoice, by)
+    save_with_history(invoice, by, clean=True)
     summary = f"{invoice.number} · ¥{money_text(invoice.amount)} · " + _("due %(date)s") % {
         "date": f"{invoice.due_on:%Y-%m-%d}"
     }
@@ -171,7 +170,7 @@ def invoice_cancel(*, invoice: Invoice, by: User, reason: str) -> Decimal:
     undo_allocations(allocations, by)
     invoice.is_cancelled = True
     invoice.cancel_reason = reason
-    save_recorded(invoice, by)
+    save_with_history(invoice, by, clean=True)
     timeline_add(
         account=account,
         kind="invoice_cancelled",

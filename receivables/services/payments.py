@@ -22,6 +22,7 @@ from accounts.models import KeyAccount
 from accounts.services import timeline_add
 from kam.models import User
 from kam.money import ZERO, money_text
+from kam.services import save_with_history
 from receivables.models import Invoice, Payment, PaymentAllocation
 from receivables.selectors.account import open_invoices
 from receivables.services.common import (
@@ -29,7 +30,6 @@ from receivables.services.common import (
     check_not_future,
     lock_for_write,
     receivables_url,
-    save_recorded,
 )
 
 
@@ -42,11 +42,9 @@ def undo_allocations(allocations: list[PaymentAllocation], by: User) -> None:
         invoices[allocation.invoice_id].paid -= allocation.amount
         payments[allocation.payment_id].applied -= allocation.amount
         allocation.is_void = True
-        allocation._history_user = by
-        allocation.save(update_fields=["is_void"])
+        save_with_history(allocation, by, update_fields=["is_void"])
     for row in (*invoices.values(), *payments.values()):
-        row._history_user = by
-        row.save()
+        save_with_history(row, by)
 
 
 def _plan(
@@ -95,19 +93,16 @@ def _allocate(plan: list[tuple[Invoice, Decimal]], sources: list[Payment], by: U
             payment = sources[0]
             take = min(left, payment.amount - payment.applied)
             allocation = PaymentAllocation(payment=payment, invoice=invoice, amount=take)
-            allocation._history_user = by
-            allocation.save()
+            save_with_history(allocation, by)
             payment.applied += take
             invoice.paid += take
             left -= take
             touched[payment.pk] = payment
             if payment.applied == payment.amount:
                 sources.pop(0)
-        invoice._history_user = by
-        invoice.save(update_fields=["paid"])
+        save_with_history(invoice, by, update_fields=["paid"])
     for payment in touched.values():
-        payment._history_user = by
-        payment.save(update_fields=["applied"])
+        save_with_history(payment, by, update_fields=["applied"])
 
 
 def _applied_text(plan: list[tuple[Invoice, Decimal]]) -> str:
@@ -153,7 +148,7 @@ def payment_record(
         notes=notes,
         recorded_by=by,
     )
-    save_recorded(payment, by)
+    save_with_history(payment, by, clean=True)
     _allocate(plan, [payment], by)
     summary = f"¥{money_text(amount)}"
     if plan:
@@ -227,7 +222,7 @@ def payment_reverse(*, payment: Payment, by: User, reason: str) -> Payment:
     payment.reversed_at = timezone.now()
     payment.reversed_by = by
     payment.reversal_reason = reason
-    save_recorded(payment, by)
+    save_with_history(payment, by, clean=True)
     timeline_add(
         account=account,
         kind="payment_reversed",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors
 from accounts.views.access import log_read, read_archive
 from kam import roles
-from kam.forms import service_errors
+from kam.forms import add_service_error
 from kam.money import money_text
 from receivables import services
 from receivables.forms import (
@@ -117,7 +117,7 @@ def _model_form(request, pk, form_class, model, child_pk, save, title, initial=N
         try:
             url = save(account, data, instance)
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(url)
@@ -158,7 +158,7 @@ def _reason_page(request, pk, model, child_pk, act, title, warning):
         try:
             done = act(target, form.cleaned_data["reason"])
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("receivables:account", pk=pk)
@@ -230,7 +230,7 @@ def payment_new(request, pk):
                 allocations=form.allocations(),
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _payment_message(payment))
             return redirect("receivables:account", pk=pk)
@@ -255,7 +255,7 @@ def credit_apply(request, pk):
                 account=account, by=request.user, allocations=form.allocations()
             )
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("¥%(amount)s of credit applied.") % {"amount": money_text(applied)}
@@ -297,7 +297,7 @@ def reconciliation_new(request, pk):
         try:
             services.reconciliation_record(account=account, by=request.user, data=data)
         except ValidationError as exc:
-            service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The reconciliation has been recorded."))
             return redirect("receivables:account", pk=pk)

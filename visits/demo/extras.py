@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Contact, TimelineEntry
 from kam.models import Notification
+from kam.services import sign_history
 from visits.demo.executives import at, met
 from visits.models import (
     ExecutiveSchedule,
@@ -40,25 +41,24 @@ def history(world: World, schedule: ExecutiveSchedule) -> None:
     writes no history)."""
     end_of = {}
     for plan in VisitPlan.objects.select_related("kam"):
-        plan._history_date, plan._history_user = plan.created_at, plan.kam
+        sign_history(plan, plan.kam, at=plan.created_at)
         end_of[plan.pk] = plan
     VisitPlan.history.bulk_history_create(list(end_of.values()), batch_size=BATCH)
     lines = list(PlanLine.objects.all())
     for line in lines:
-        line._history_date = end_of[line.plan_id].created_at
-        line._history_user = end_of[line.plan_id].kam
+        sign_history(line, end_of[line.plan_id].kam, at=end_of[line.plan_id].created_at)
     PlanLine.history.bulk_history_create(lines, batch_size=BATCH)
     records = list(VisitRecord.objects.select_related("kam"))
     for r in records:
-        r._history_date, r._history_user = r.submitted_at or at(r.month), r.kam
+        sign_history(r, r.kam, at=r.submitted_at or at(r.month))
     VisitRecord.history.bulk_history_create(records, batch_size=BATCH)
     visits = list(Visit.objects.select_related("visitor"))
     for v in visits:
-        v._history_date, v._history_user = v.created_at, v.visitor
+        sign_history(v, v.visitor, at=v.created_at)
     Visit.history.bulk_history_create(visits, batch_size=BATCH)
     checks = list(SpotCheck.objects.all())
     for c in checks:
-        c._history_date = c.checked_at or at(add_months(c.month, 1), 9)
+        sign_history(c, None, at=c.checked_at or at(add_months(c.month, 1), 9))
     SpotCheck.history.bulk_history_create(checks, batch_size=BATCH)
     office = world.users["gmoffice"]
     ExecutiveSchedule.history.bulk_history_create(
@@ -108,6 +108,13 @@ def timeline_and_contacts(world: World) -> None:
     TimelineEntry.objects.bulk_create(entries, batch_size=BATCH)
 
 
+def _worded(text) -> str:
+    """A notice's text as the services word it, in the demo's language (Chinese); the
+    message itself is stored beside it, so each reader sees it in her own language."""
+    with translation.override("zh-hans"):
+        return str(text)
+
+
 def notifications(world: World, schedule: ExecutiveSchedule) -> None:
     """The inbox as the services left it: plans waiting for the VP, a returned plan waiting
     for its KAM, and everyone's copy of this year's schedule."""
@@ -120,26 +127,26 @@ def notifications(world: World, schedule: ExecutiveSchedule) -> None:
     for plan in waiting:
         n = plan.transitions.count()
         if plan.status == PlanStatus.SUBMITTED:
-            with translation.override("zh-hans"):
-                title = submitted_title(plan)
+            title = submitted_title(plan)
             notes.append(
                 Notification(
                     recipient=vp,
                     kind="plan_submitted",
                     key=f"plan_submitted:{plan.pk}:{n}",
-                    title=title,
+                    title=_worded(title),
+                    message={"title": title.as_json()},
                     url=reverse("visits:plan_detail", args=[plan.pk]),
                 )
             )
         else:
-            with translation.override("zh-hans"):
-                title = returned_title(plan)
+            title = returned_title(plan)
             notes.append(
                 Notification(
                     recipient=plan.kam,
                     kind="plan_returned",
                     key=f"plan_returned:{plan.pk}:{n}",
-                    title=title,
+                    title=_worded(title),
+                    message={"title": title.as_json()},
                     body=plan.comment,
                     url=reverse("visits:plan_detail", args=[plan.pk]),
                 )
@@ -149,15 +156,15 @@ def notifications(world: World, schedule: ExecutiveSchedule) -> None:
         counts[visitor] += 1
     for visitor, n in counts.items():
         # The same wording as the service's, in the demo's language (the default, Chinese).
-        with translation.override("zh-hans"):
-            title, body = published_title(schedule.year), published_body(schedule.year, n)
+        title, body = published_title(schedule.year), published_body(schedule.year, n)
         notes.append(
             Notification(
                 recipient_id=visitor,
                 kind="executive_schedule",
                 key=f"schedule:{schedule.year}:{schedule.published_at:%Y%m%d%H%M%S%f}",
-                title=title,
-                body=body,
+                title=_worded(title),
+                body=_worded(body),
+                message={"title": title.as_json(), "body": body.as_json()},
                 url=reverse("visits:my_schedule") + f"?year={schedule.year}",
                 read_at=timezone.now(),
             )

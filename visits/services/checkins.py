@@ -25,6 +25,7 @@ from accounts.models import KeyAccount
 from accounts.services import timeline_add
 from kam import roles
 from kam.models import User
+from kam.services import save_with_history
 from visits import geo
 from visits.models import AccountLocation, CheckIn, LocationStatus, PlanLine, Visit
 from visits.models.choices import Purpose
@@ -135,8 +136,7 @@ def checkin_create(
         distance_m=distance,
         flagged=geo.is_far(distance, settings.CHECKIN_MAX_DISTANCE_M),
     )
-    checkin._history_user = by
-    checkin.save()
+    save_with_history(checkin, by)
     return checkin
 
 
@@ -179,8 +179,7 @@ def checkin_checkout(*, checkin: CheckIn, by: User, fix: Fix | None = None) -> C
     if fix is not None:
         checkin.out_latitude, checkin.out_longitude = fix.latitude, fix.longitude
         checkin.out_accuracy_m = fix.accuracy_m
-    checkin._history_user = by
-    checkin.save()
+    save_with_history(checkin, by)
     return checkin
 
 
@@ -194,8 +193,7 @@ def checkin_photo_set(*, checkin: CheckIn, by: User, upload) -> CheckIn:
         raise ValidationError(_("The month's record has been submitted: it can no longer change."))
     data = reencode_photo(upload)
     checkin.photo.save(f"{secrets.token_urlsafe(24)}.jpg", ContentFile(data), save=False)
-    checkin._history_user = by
-    checkin.save(update_fields=["photo"])
+    save_with_history(checkin, by, update_fields=["photo"])
     return checkin
 
 
@@ -214,8 +212,7 @@ def account_location_set(*, checkin: CheckIn, by: User) -> AccountLocation:
     location.latitude, location.longitude = checkin.latitude, checkin.longitude
     location.accuracy_m = checkin.accuracy_m
     location.set_from, location.set_by, location.set_at = checkin, by, timezone.now()
-    location._history_user = by
-    location.save()
+    save_with_history(location, by)
     timeline_add(
         account=account,
         kind="location_set",

@@ -23,11 +23,13 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import HandOver, HandOverItem
+from kam.messages import Month, message
 from kam.models import User
 from kam.periods import month_label
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits.models import PlanLine, PlanTransition, Visit, VisitPlan, VisitRecord
 from visits.models.plans import PlanStatus
 from visits.models.records import RecordStatus
@@ -58,8 +60,7 @@ def _target_plan(successor: User, month, by: User, cache: dict) -> VisitPlan:
         plan = VisitPlan.objects.select_for_update().filter(kam=successor, month=month).first()
         if plan is None:
             plan = VisitPlan(kam=successor, month=month, due_on=plan_due_on(month))
-            plan._history_user = by
-            plan.save()
+            save_with_history(plan, by)
         cache[key] = plan
     return cache[key]
 
@@ -77,8 +78,7 @@ def move_open_plans(handover: HandOver, leaver: User, successor_of) -> None:
             "leaver": leaver
         }
         line.notes = line.notes[:300]
-        line._history_user = by
-        line.save(update_fields=["plan", "notes"])
+        save_with_history(line, by, update_fields=["plan", "notes"])
         HandOverItem.objects.create(
             handover=handover,
             kind=HANDOVER_KIND,
@@ -103,14 +103,15 @@ def _reopen(plan: VisitPlan, by: User, leaver: User, count: int) -> None:
     )
     plan.status = PlanStatus.RETURNED
     plan.comment = comment
-    plan._history_user = by
-    plan.save(update_fields=["status", "comment"])
+    save_with_history(plan, by, update_fields=["status", "comment"])
     notify(
         recipients=[plan.kam],
         kind="plan_returned",
         key=f"plan_handover:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s has new lines from a hand-over")
-        % {"month": month_label(plan.month)},
+        title=message(
+            gettext_lazy("Your visit plan for %(month)s has new lines from a hand-over"),
+            month=Month(plan.month),
+        ),
         body=comment,
         url=plan_url(plan),
     )
@@ -143,8 +144,7 @@ def _close_plan(handover: HandOver, plan: VisitPlan, leaver: User, by: User) -> 
         plan=plan, from_status=plan.status, to_status=PlanStatus.CLOSED, by=by, comment=comment
     )
     plan.status, plan.comment = PlanStatus.CLOSED, comment
-    plan._history_user = by
-    plan.save(update_fields=["status", "comment"])
+    save_with_history(plan, by, update_fields=["status", "comment"])
     HandOverItem.objects.create(
         handover=handover, kind=PLAN_KIND, object_id=plan.pk, label=label[:200], successor=None
     )
@@ -162,8 +162,7 @@ def _submit_record(
         record.submitted_at = timezone.now()
         record.is_late = timezone.localdate() > record.due_on
     record.status = RecordStatus.SUBMITTED
-    record._history_user = by
-    record.save()
+    save_with_history(record, by)
     label = _("%(month)s visit record: submitted for review") % {"month": month_label(record.month)}
     HandOverItem.objects.create(
         handover=handover,

@@ -13,13 +13,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps
 from kam import roles
+from kam.messages import Message, Month, message
 from kam.models import User
 from kam.periods import month_label
-from kam.services import notify
+from kam.services import notify, save_with_history, sign_history
 from visits.models import PlanLine, PlanTransition, VisitPlan
 from visits.models.choices import Purpose
 from visits.models.plans import PlanStatus
@@ -61,8 +63,7 @@ def plan_start(*, kam: User, month: dt.date, by: User) -> VisitPlan:
     plan = VisitPlan.objects.filter(kam=kam, month=month).first()
     if plan is None:
         plan = VisitPlan(kam=kam, month=month, due_on=plan_due_on(month))
-        plan._history_user = by
-        plan.save()
+        save_with_history(plan, by)
     return plan
 
 
@@ -163,8 +164,7 @@ def _apply_rows(plan, by, existing, allowed, rows: Sequence[LineInput]) -> int:
         if row.delete:
             if line.pk:
                 line.is_cancelled = True
-                line._history_user = by
-                line.save(update_fields=["is_cancelled"])
+                save_with_history(line, by, update_fields=["is_cancelled"])
                 touched.add(line.account_id)
                 changed += 1
             continue
@@ -175,8 +175,7 @@ def _apply_rows(plan, by, existing, allowed, rows: Sequence[LineInput]) -> int:
         touched.add(line.account_id)
         for key, value in values.items():
             setattr(line, key, value)
-        line._history_user = by
-        line.save()
+        save_with_history(line, by)
         touched.add(line.account_id)
         changed += 1
     mark_changed(account_ids=touched)
@@ -218,8 +217,7 @@ def plan_copy_previous(*, plan: VisitPlan, by: User, mode: str = COPY_ADD) -> in
     if mode == COPY_REPLACE:
         for line in plan.lines.filter(is_cancelled=False):
             line.is_cancelled = True
-            line._history_user = by
-            line.save(update_fields=["is_cancelled"])
+            save_with_history(line, by, update_fields=["is_cancelled"])
             removed.add(line.account_id)
     present = set(plan.lines.filter(is_cancelled=False).values_list("account_id", "planned_on"))
     copied, added = 0, set()
@@ -239,8 +237,7 @@ def plan_copy_previous(*, plan: VisitPlan, by: User, mode: str = COPY_ADD) -> in
             expected_hours=old.expected_hours,
             notes=old.notes,
         )
-        line._history_user = by
-        line.save()
+        save_with_history(line, by)
         present.add((old.account_id, day))
         copied += 1
         added.add(old.account_id)
@@ -253,23 +250,25 @@ def _transition(plan: VisitPlan, to: str, by: User, comment: str = "") -> None:
         plan=plan, from_status=plan.status, to_status=to, by=by, comment=comment
     )
     plan.status = to
-    plan._history_user = by
+    sign_history(plan, by)  # the caller saves
 
 
-def submitted_title(plan: VisitPlan, *, resubmitted: bool = False) -> str:
-    """The VP's notice of a submitted plan: one wording for the service and the demo data."""
+def submitted_title(plan: VisitPlan, *, resubmitted: bool = False) -> Message:
+    """The VP's notice of a submitted plan: one wording for the service and the demo data,
+    worded in each reader's language."""
     text = (
-        _("%(kam)s resubmitted the visit plan for %(month)s")
+        gettext_lazy("%(kam)s resubmitted the visit plan for %(month)s")
         if resubmitted
-        else _("%(kam)s submitted the visit plan for %(month)s")
+        else gettext_lazy("%(kam)s submitted the visit plan for %(month)s")
     )
-    return text % {"kam": plan.kam, "month": month_label(plan.month)}
+    return message(text, kam=str(plan.kam), month=Month(plan.month))
 
 
-def returned_title(plan: VisitPlan) -> str:
-    return _("Your visit plan for %(month)s was returned for revision") % {
-        "month": month_label(plan.month)
-    }
+def returned_title(plan: VisitPlan) -> Message:
+    return message(
+        gettext_lazy("Your visit plan for %(month)s was returned for revision"),
+        month=Month(plan.month),
+    )
 
 
 def plan_url(plan: VisitPlan) -> str:
@@ -320,7 +319,9 @@ def plan_approve(*, plan: VisitPlan, by: User, comment: str = "") -> VisitPlan:
         recipients=[plan.kam],
         kind="plan_approved",
         key=f"plan_approved:{plan.pk}:{plan.transitions.count()}",
-        title=_("Your visit plan for %(month)s is approved") % {"month": month_label(plan.month)},
+        title=message(
+            gettext_lazy("Your visit plan for %(month)s is approved"), month=Month(plan.month)
+        ),
         body=comment.strip(),
         url=plan_url(plan),
     )

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kam import roles
+from kam.messages import Month, message
 from kam.models import User
-from kam.periods import month_label
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits.models import VisitRecord
 from visits.models.records import RecordStatus
 from visits.services.records import record_transition
@@ -35,14 +36,16 @@ def record_return(*, record: VisitRecord, by: User, comment: str) -> VisitRecord
     record_transition(record=record, to=RecordStatus.RETURNED, by=by, comment=comment)
     record.status = RecordStatus.RETURNED
     record.comment = comment
-    record._history_user = by
-    record.save(update_fields=["status", "comment"])
+    save_with_history(record, by, update_fields=["status", "comment"])
     notify(
         recipients=[record.kam],
         kind="record_returned",
         key=f"record_returned:{record.pk}:{record.transitions.count()}",
-        title=_("%(who)s returned your visit record for %(month)s for revision")
-        % {"who": by, "month": month_label(record.month)},
+        title=message(
+            gettext_lazy("%(who)s returned your visit record for %(month)s for revision"),
+            who=by,
+            month=Month(record.month),
+        ),
         body=comment,
         url=reverse("visits:record_detail", args=[record.pk]),
     )

@@ -13,14 +13,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Contact, KeyAccount
 from accounts.services import sales_vps, timeline_add
 from kam import roles
+from kam.messages import Month, message
 from kam.models import User
 from kam.periods import month_label
 from kam.roles import Role
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits import rules
 from visits.models import (
     CheckIn,
@@ -174,8 +176,11 @@ def _announce_change(change: ItineraryChange, by: User) -> None:
         recipients=[_manager_of(by)],
         kind="itinerary_change",
         key=f"itinerary_change:{change.pk}",
-        title=_("%(kam)s changed the itinerary for %(account)s")
-        % {"kam": by, "account": line.account.name},
+        title=message(
+            gettext_lazy("%(kam)s changed the itinerary for %(account)s"),
+            kam=by,
+            account=line.account.name,
+        ),
         body=f"{change.what_changed}\n{change.reason}",
         url=reverse("visits:plan_detail", args=[line.plan_id]),
     )
@@ -201,8 +206,7 @@ def visit_create(*, by: User, data: VisitInput) -> Visit:
     _check_line(by, data, None)
     visit = Visit(visitor=by, visitor_role=by.role, record=_open_record(by, data.visited_on))
     _apply(visit, data, hours)
-    visit._history_user = by
-    visit.save()
+    save_with_history(visit, by)
     mark_changed(account_ids=[visit.account_id])
     visit.contacts.set(data.contacts)
     _write_change(visit, by, data)
@@ -239,8 +243,7 @@ def visit_update(*, visit: Visit, by: User, data: VisitInput) -> Visit:
     mark_changed(account_ids=[visit.account_id, data.account.pk])
     _apply(visit, data, hours)
     visit.record = record
-    visit._history_user = by
-    visit.save()
+    save_with_history(visit, by)
     visit.contacts.set(data.contacts)
     _write_change(visit, by, data)
     return visit
@@ -273,8 +276,7 @@ def visit_set_times(*, visit: Visit, by: User, time_in: dt.time, time_out: dt.ti
         raise ValidationError({"time_out": _("The time out must be after the time in.")})
     visit.time_in, visit.time_out = time_in, time_out
     visit.hours = hours_between(time_in, time_out)
-    visit._history_user = by
-    visit.save(update_fields=["time_in", "time_out", "hours"])
+    save_with_history(visit, by, update_fields=["time_in", "time_out", "hours"])
     return visit
 
 
@@ -289,8 +291,7 @@ def visit_withdraw(*, visit: Visit, by: User) -> None:
     if visit.record_id is not None:
         _open_record(by, visit.record.month)
     visit.is_cancelled = True
-    visit._history_user = by
-    visit.save(update_fields=["is_cancelled"])
+    save_with_history(visit, by, update_fields=["is_cancelled"])
     mark_changed(account_ids=[visit.account_id])
     timeline_add(
         account=visit.account,
@@ -320,21 +321,21 @@ def record_submit(*, kam: User, month: dt.date, by: User) -> VisitRecord:
         record.submitted_at = timezone.now()
         record.is_late = today > record.due_on
     record.status = RecordStatus.SUBMITTED
-    record._history_user = by
-    record.save()
+    save_with_history(record, by)
     notify(
         recipients=[_manager_of(kam), *sales_vps()],
         kind="record_submitted",
         key=f"record_submitted:{record.pk}:{record.transitions.count()}"
         if resubmitted
         else f"record_submitted:{record.pk}",
-        title=(
-            _("%(kam)s resubmitted the visit record for %(month)s")
+        title=message(
+            gettext_lazy("%(kam)s resubmitted the visit record for %(month)s")
             if resubmitted
-            else _("%(kam)s submitted the visit record for %(month)s")
-        )
-        % {"kam": kam, "month": month_label(month)},
-        body=_("Late: due on %(due)s.") % {"due": record.due_on.isoformat()}
+            else gettext_lazy("%(kam)s submitted the visit record for %(month)s"),
+            kam=kam,
+            month=Month(month),
+        ),
+        body=message(gettext_lazy("Late: due on %(due)s."), due=record.due_on.isoformat())
         if record.is_late
         else "",
         url=reverse("visits:record_detail", args=[record.pk]),
@@ -368,19 +369,20 @@ def record_review(
             )
         if (line.review, line.review_note) != (review, note.strip()):
             line.review, line.review_note = review, note.strip()[:300]
-            line._history_user = by
-            line.save(update_fields=["review", "review_note"])
+            save_with_history(line, by, update_fields=["review", "review_note"])
     record.status = RecordStatus.REVIEWED
     record.reviewed_by = by
     record.reviewed_at = timezone.now()
-    record._history_user = by
-    record.save()
+    save_with_history(record, by)
     notify(
         recipients=[record.kam],
         kind="record_reviewed",
         key=f"record_reviewed:{record.pk}:{record.reviewed_at:%Y%m%d%H%M%S}",
-        title=_("%(manager)s reviewed your visit record for %(month)s")
-        % {"manager": by, "month": month_label(record.month)},
+        title=message(
+            gettext_lazy("%(manager)s reviewed your visit record for %(month)s"),
+            manager=by,
+            month=Month(record.month),
+        ),
         url=reverse("visits:record_detail", args=[record.pk]),
     )
     return record
@@ -436,6 +438,5 @@ def _link(visit: Visit, line: PlanLine, hours: Decimal | None, by: User) -> None
     visit.plan_line = line
     if visit.hours is None and hours is not None:
         visit.hours = hours
-    visit._history_user = by
-    visit.save(update_fields=["plan_line", "hours"])
+    save_with_history(visit, by, update_fields=["plan_line", "hours"])
     mark_changed(account_ids=[line.account_id])  # the line is done now

@@ -12,14 +12,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.models import KeyAccount
 from kam import roles
+from kam.messages import Message, message
 from kam.models import User
 from kam.periods import month_label
 from kam.roles import SCHEDULED_VISITORS, Role
-from kam.services import notify
+from kam.services import notify, save_with_history
 from visits.models import ExecutiveSchedule, FrequencyRule, ScheduledVisit
 from visits.models.choices import RuleKind
 from visits.scheduling import SCHEDULE_ROLES, AccountNeed, Rule, Slot, propose
@@ -105,8 +106,7 @@ def schedule_propose(*, year: int, by: User) -> ProposeResult:
     schedule = ExecutiveSchedule.objects.select_for_update().filter(year=year).first()
     if schedule is None:
         schedule = ExecutiveSchedule(year=year, created_by=by)
-        schedule._history_user = by
-        schedule.save()
+        save_with_history(schedule, by)
     accounts, rules, executives, existing = proposal_inputs(schedule)
     proposal = propose(
         accounts=accounts,
@@ -186,8 +186,7 @@ def scheduled_visit_move(
     item = _locked_item(item, by)
     _check_slot(item.schedule, account=item.account, visitor=visitor, month=month, exclude=item.pk)
     item.month, item.visitor, item.visitor_role = month, visitor, visitor.role
-    item._history_user = by
-    item.save(update_fields=["month", "visitor", "visitor_role"])
+    save_with_history(item, by, update_fields=["month", "visitor", "visitor_role"])
     _mark_revised(item.schedule)
     return item
 
@@ -196,8 +195,7 @@ def scheduled_visit_move(
 def scheduled_visit_remove(*, item: ScheduledVisit, by: User) -> None:
     item = _locked_item(item, by)
     item.is_cancelled = True
-    item._history_user = by
-    item.save(update_fields=["is_cancelled"])
+    save_with_history(item, by, update_fields=["is_cancelled"])
     _mark_revised(item.schedule)
 
 
@@ -212,24 +210,27 @@ def scheduled_visit_add(
     item = ScheduledVisit(
         schedule=schedule, account=account, visitor=visitor, visitor_role=visitor.role, month=month
     )
-    item._history_user = by
-    item.save()
+    save_with_history(item, by)
     _mark_revised(schedule)
     return item
 
 
-def published_title(year: int) -> str:
+def published_title(year: int) -> Message:
     """The executives' notice of a published schedule: one wording for the service and the
-    demo data."""
-    return _("Executive visit schedule %(year)s published") % {"year": year}
+    demo data, worded in each reader's language."""
+    return message(gettext_lazy("Executive visit schedule %(year)s published"), year=year)
 
 
-def published_body(year: int, n: int) -> str:
-    return ngettext(
-        "You have %(n)s scheduled visit to key accounts in %(year)s.",
-        "You have %(n)s scheduled visits to key accounts in %(year)s.",
-        n,
-    ) % {"n": n, "year": year}
+def published_body(year: int, n: int) -> Message:
+    return message(
+        ngettext_lazy(
+            "You have %(n)s scheduled visit to key accounts in %(year)s.",
+            "You have %(n)s scheduled visits to key accounts in %(year)s.",
+            "n",
+        ),
+        n=n,
+        year=year,
+    )
 
 
 @transaction.atomic
@@ -245,8 +246,7 @@ def schedule_publish(*, schedule: ExecutiveSchedule, by: User) -> int:
     if not counts:
         raise ValidationError(_("The schedule is empty: propose it from the rules first."))
     schedule.published_at, schedule.published_by = timezone.now(), by
-    schedule._history_user = by
-    schedule.save(update_fields=["published_at", "published_by"])
+    save_with_history(schedule, by, update_fields=["published_at", "published_by"])
     url = reverse("visits:my_schedule") + f"?year={schedule.year}"
     key = f"schedule:{schedule.year}:{schedule.published_at:%Y%m%d%H%M%S%f}"
     told = 0

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Contact
 from kam import roles
 from kam.models import User
+from kam.services import save_with_history
 from visits.models import SpotCheck, Visit
 from visits.models.records import SpotResult
 from visits.months import month_of
@@ -37,8 +38,7 @@ def spot_checks_start(*, manager: User, month: dt.date, by: User) -> list[SpotCh
     checks = []
     for visit in Visit.objects.filter(pk__in=set(ids) - taken).order_by("pk"):
         check = SpotCheck(visit=visit, month=month, checker=manager)
-        check._history_user = by
-        check.save()
+        save_with_history(check, by)
         checks.append(check)
     # No mark for the rollup: a check counts once it is called (spot_check_record).
     return checks
@@ -63,7 +63,6 @@ def spot_check_record(
     check.called_contact = contact
     check.notes = notes.strip()[:300]
     check.checked_at = timezone.now()
-    check._history_user = by
-    check.save()
+    save_with_history(check, by)
     mark_changed(account_ids=[check.visit.account_id])
     return check

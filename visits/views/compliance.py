@@ -75,16 +75,9 @@ def period_label(period: c.Period) -> str:
 
 
 def slot_labels() -> dict[str, str]:
-    return {
-        "kam": _("Key account manager"),
-        "sales_manager": _("Sales manager"),
-        "sales_vp": _("Sales VP"),
-        "tech_vp": _("Technical VP"),
-        "exec_vp": _("Executive VP"),
-        "gm": _("General manager"),
-        "year_end_card": _("Year-end card"),
-        "festival": _("Festivals"),
-    }
+    """A slot is a visitor's role, named as kam/roles.py names it, or the card or festivals."""
+    kinds = {"year_end_card": _("Year-end card"), "festival": _("Festivals")}
+    return {s: kinds[s] if s in kinds else str(Role(s).label) for s in SLOTS}
 
 
 def _url(name: str, period: c.Period, *args) -> str:

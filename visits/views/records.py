@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kam import roles
 from kam.exporting import export_start
+from kam.forms import add_service_error
 from kam.models import Team
 from kam.roles import Role
 from visits.forms.records import ItineraryChangeForm, RecordReviewForm, VisitForm
@@ -29,14 +30,6 @@ from visits.selectors.plans import plans_visible_to
 from visits.selectors.spot_checks import mark_spot_checks, spot_check_shown
 from visits.services import record_returns
 from visits.services import records as services
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -243,7 +236,7 @@ def visit_new(request):
         try:
             visit = services.visit_create(by=request.user, data=form.to_input())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The visit has been recorded."))
             return redirect(f"{reverse('visits:my_record')}?month={visit.visited_on:%Y-%m}")
@@ -308,7 +301,7 @@ def visit_edit(request, pk):
         try:
             services.visit_update(visit=visit, by=request.user, data=form.to_input())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect("visits:visit_detail", pk=pk)
@@ -375,7 +368,7 @@ def itinerary_change(request, pk):
                 visit=form.chosen_visit(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The change has been reported to your sales manager."))
             return redirect("visits:plan_detail", pk=line.plan_id)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import KeyAccount
 from kam import roles
+from kam.forms import add_service_error
 from visits.forms.schedule import ScheduledVisitForm, ScheduleFilterForm
 from visits.models import ExecutiveSchedule
 from visits.months import add_months
@@ -161,7 +162,7 @@ def schedule_item(request, pk: int):
         try:
             services.scheduled_visit_move(item=item, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The visit has been moved."))
             return redirect("visits:schedule_year", year=schedule.year)
@@ -218,7 +219,7 @@ def schedule_add(request, year: int):
                 schedule=schedule, by=request.user, account=account, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The visit has been added."))
             return redirect("visits:schedule_year", year=year)
