@@ -31,7 +31,7 @@ class KamConfig(AppConfig):
             )
         )
         registry.add_jobs(
-            JobSpec("email_digest", reminders.email_digest, hour=8, minute=0),
+            JobSpec("email_digest", reminders.email_digest, hour=8, minute=0, atomic=False),
             JobSpec("exports_cleanup", reminders.exports_cleanup, hour=3, minute=20),
         )
         registry.add_work_sections(*workbench.SECTIONS)

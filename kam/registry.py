@@ -173,6 +173,9 @@ class JobSpec:
     hour: int = 7
     minute: int = 30
     cron: dict = field(default_factory=dict)
+    # False for a job that commits its own pieces (the e-mail digest, a person at a time): run
+    # outside the one transaction, so a failure for one piece keeps the others done and sent.
+    atomic: bool = True
 
     @property
     def at(self) -> tuple[int, int]:

@@ -14,7 +14,9 @@ from kam.periods import month_label
 from kam.tones import ToneOf, toned
 
 
-@toned(draft="secondary", submitted="warning", returned="danger", approved="success")
+@toned(
+    draft="secondary", submitted="warning", returned="danger", approved="success", closed="light"
+)
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

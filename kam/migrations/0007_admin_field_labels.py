@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kam', '0004_notification_due_on'),
+        ('kam', '0006_reader_language_digest_sent'),
     ]
 
     operations = [

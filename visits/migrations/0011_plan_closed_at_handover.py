@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0009_calendar_feed'),
+        ('visits', '0010_official_days'),
     ]
 
     operations = [
