@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kam.inputs import InputRulesMixin
 from kam.tasks import enqueue
 from visits import rules
 from visits.models import FrequencyRule
@@ -20,7 +21,7 @@ ALLOWED = {
 }
 
 
-class FrequencyRuleForm(forms.ModelForm):
+class FrequencyRuleForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = FrequencyRule
         fields = [

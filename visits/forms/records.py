@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.inputs import InputRulesMixin
 from visits.forms.plans import PurposeField
 from visits.models.plans import LineReview
 from visits.models.records import SpotResult
@@ -24,7 +25,7 @@ def _contact_label(contact) -> str:
     return f"{contact.name} · {contact.title or level}"
 
 
-class VisitForm(forms.Form):
+class VisitForm(InputRulesMixin, forms.Form):
     visited_on = forms.DateField(label=_("date"), widget=DATE)
     time_in = forms.TimeField(label=_("time in"), required=False, widget=TIME)
     time_out = forms.TimeField(label=_("time out"), required=False, widget=TIME)
@@ -94,7 +95,7 @@ class VisitForm(forms.Form):
         )
 
 
-class ItineraryChangeForm(forms.Form):
+class ItineraryChangeForm(InputRulesMixin, forms.Form):
     what_changed = forms.CharField(
         label=_("what changed"),
         max_length=300,
@@ -127,7 +128,7 @@ class ItineraryChangeForm(forms.Form):
 REVIEW_CHOICES = [c for c in LineReview.choices if c[0] != LineReview.PENDING]
 
 
-class RecordReviewForm(forms.Form):
+class RecordReviewForm(InputRulesMixin, forms.Form):
     """One classification and note per plan line, named after the line."""
 
     def __init__(self, *args, rows, **kwargs):
@@ -164,7 +165,7 @@ class RecordReviewForm(forms.Form):
         ]
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(InputRulesMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("result"),
         choices=[("", "—"), *(c for c in SpotResult.choices if c[0] != SpotResult.PENDING)],
