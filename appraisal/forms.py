@@ -150,4 +150,8 @@ class SchemeForm(InputRulesMixin, forms.Form):
 
 
 class SchemeCopyForm(InputRulesMixin, forms.Form):
-    name = forms.CharField(label=_("Name of the copy"), max_length=100)
+    name = forms.CharField(
+        label=_("Name of the copy"),
+        max_length=100,
+        error_messages={"required": _("Give the new scheme a name.")},
+    )

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 # C0 controls but tab (\x09) and newline (\x0a), DEL, and the C1 controls. Carriage returns
@@ -176,3 +177,15 @@ class InputRulesMixin:
             else:
                 data[key] = values[0]
         return data
+
+
+def form_error_messages(form) -> list[str]:
+    """A form's errors as lines that say which field they are about, for the pages that post
+    a small form and report by message: the message must be the form's own (a name too long
+    is "too long", not "give it a name")."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field and (field.label or field.widget.attrs.get("aria-label"))
+        lines += [f"{capfirst(label)}: {e}" if label else e for e in errors]
+    return lines

@@ -36,7 +36,18 @@ class VisitForm(InputRulesMixin, forms.Form):
     outcome = forms.CharField(label=_("outcome"), required=False, widget=TEXT)
     competitor_news = forms.CharField(label=_("competitor news"), required=False, widget=TEXT)
     next_steps = forms.CharField(label=_("next steps"), required=False, widget=TEXT)
-    plan_line = forms.ChoiceField(label=_("plan line"), required=False)
+    plan_line = forms.ChoiceField(
+        label=_("plan line"),
+        required=False,
+        # a line drops out of the choices once a visit is recorded for it: the usual cause is
+        # the same form sent twice (a double tap, the back button)
+        error_messages={
+            "invalid_choice": _(
+                "This plan line is no longer open: a visit has already been recorded for it "
+                "(was the form sent twice?). Check the month's record before saving again."
+            )
+        },
+    )
     change_reason = forms.CharField(
         label=_("reason for the change of date"),
         required=False,
@@ -141,6 +152,7 @@ class RecordReviewForm(InputRulesMixin, forms.Form):
             self.fields[f"review_{row.line.pk}"] = forms.ChoiceField(
                 choices=REVIEW_CHOICES,
                 initial=row.review,
+                error_messages={"required": _("Classify every plan line.")},
                 label=str(row.line.account),
                 widget=forms.Select(attrs={"aria-label": _row_label(_("Review"), line)}),
             )
@@ -169,6 +181,7 @@ class SpotCheckForm(InputRulesMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("result"),
         choices=[("", "—"), *(c for c in SpotResult.choices if c[0] != SpotResult.PENDING)],
+        error_messages={"required": _("Choose what the call established.")},
     )
     called_contact = forms.ChoiceField(label=_("contact called"), required=False)
     notes = forms.CharField(label=_("notes"), required=False, max_length=300)
