@@ -186,6 +186,6 @@ def form_error_messages(form) -> list[str]:
     lines = []
     for name, errors in form.errors.items():
         field = form.fields.get(name)
-        label = field and (field.label or field.widget.attrs.get("aria-label"))
+        label = field and (field.label or field.widget.attrs.get("aria-label") or form[name].label)
         lines += [f"{capfirst(label)}: {e}" if label else e for e in errors]
     return lines
