@@ -52,6 +52,8 @@ def _form_errors_are_shown(monkeypatch):
 
     def checked(self, **kwargs):
         response = request(self, **kwargs)
+        if kwargs.get("REQUEST_METHOD") != "POST":
+            return response  # a filter (GET) may drop a value outside the user's scope
         missing = missing_errors(response)
         if missing:
             pytest.fail(
