@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 # C0 controls but tab (\x09) and newline (\x0a), DEL, and the C1 controls. Carriage returns
 # are turned into newlines before this runs: browsers send a textarea's lines as \r\n.
@@ -187,5 +188,15 @@ def form_error_messages(form) -> list[str]:
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         label = field and (field.label or field.widget.attrs.get("aria-label") or form[name].label)
-        lines += [f"{capfirst(label)}: {e}" if label else e for e in errors]
+        lines += [labelled(label, e) for e in errors]
     return lines
+
+
+def labelled(label, message) -> str:
+    """“Label: message”, with the colon of the user's language (full-width in Chinese)."""
+    if not label:
+        return str(message)
+    return pgettext("a field's label before its error", "%(label)s: %(message)s") % {
+        "label": capfirst(label),
+        "message": message,
+    }

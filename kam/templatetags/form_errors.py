@@ -5,6 +5,8 @@ hand-laid form template starts with it; `partials/form.html` too."""
 
 from django import template
 
+from kam.inputs import labelled
+
 register = template.Library()
 
 
@@ -13,5 +15,5 @@ def form_errors(form, *unrendered: str):
     errors = list(form.non_field_errors())
     fields = [f for f in form if f.is_hidden or f.name in unrendered]
     for field in fields:
-        errors += [f"{field.label}: {e}" if field.label else e for e in field.errors]
+        errors += [labelled(field.label, e) for e in field.errors]
     return {"errors": errors}
