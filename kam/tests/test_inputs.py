@@ -17,6 +17,7 @@ from kam.inputs import (
     BUSINESS_DATES,
     DateRange,
     InputRulesMixin,
+    PhoneField,
     clean_text,
     form_error_messages,
     validate_phone,
@@ -185,3 +186,13 @@ def test_the_plugin_finds_a_form_error_the_page_does_not_show():
     quiet = HttpResponse("<form></form>", content_type="text/html")
     quiet.context = [{"form": unchecked}]
     assert missing_errors(quiet) == [] and unchecked._errors is None
+
+
+def test_the_admin_checks_a_users_phone_like_every_other_phone_box(admin_client, django_user_model):
+    from django.urls import reverse
+
+    user = django_user_model.objects.create(username="kam9", name="甲")
+    url = reverse("admin:kam_user_change", args=[user.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    assert isinstance(form.fields["phone"], PhoneField)
