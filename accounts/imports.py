@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -136,7 +136,7 @@ def _notes_rows() -> list[list[str]]:
         ],
         [_("At most %(n)d rows per file.") % {"n": MAX_ROWS}],
         [],
-        [_("Sheet"), _("Column"), _("Required"), _("What to enter")],
+        [_("Sheet"), _("Column"), pgettext("import column", "Required"), _("What to enter")],
     ]
     hints = {
         "name": _("The full registered name; a name another account already has is refused."),
