@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 pytest_plugins = [
     "kam.tests.browser",  # browser_page, for every app's browser tests
     "kam.tests.phone",  # narrow_page and wide_page: pages at 390 and 1440 px
+    "kam.tests.form_errors",  # every error of a rendered form is on the page
 ]
 
 

@@ -1,5 +1,6 @@
+import datetime as dt
+
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -12,7 +13,9 @@ from accounts.models import (
     MajorMatter,
 )
 from accounts.models.archive import Status, Tier
+from accounts.selectors import accounts_named
 from accounts.validators import normalise_credit_code
+from kam.inputs import PAST_DATES, DateRange, InputRulesMixin, PhoneField
 from kam.models import Team, User
 from kam.roles import Role
 from kam.widgets import FastSelect
@@ -42,12 +45,23 @@ ACCOUNT_FIELDS = [
 ]
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(InputRulesMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    # Shown only after a save was refused because another account has the name (查重).
+    confirm_same_name = forms.BooleanField(
+        label=_("This is another customer of the same name: save it anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    date_ranges = {
+        "cooperation_since": DateRange(earliest=dt.date(1950, 1, 1), years_ahead=0),
+        "lost_on": PAST_DATES,
+    }
 
     class Meta:
         model = KeyAccount
         fields = ACCOUNT_FIELDS
+        field_classes = {"phone": PhoneField, "fax": PhoneField}
         widgets = {
             "lost_on": DATE,
             "cooperation_since": DATE,
@@ -61,6 +75,7 @@ class AccountForm(forms.ModelForm):
         """`by`: the user filling it in, whose role decides the tier fields (§3). None for
         the import, whose rows an administrator sets."""
         super().__init__(*args, **kwargs)
+        self.order_fields(["name", "confirm_same_name"])
         if owner_choices is not None:
             self.fields["owner"] = forms.ModelChoiceField(
                 queryset=owner_choices,
@@ -112,19 +127,39 @@ class AccountForm(forms.ModelForm):
             raise forms.ValidationError(_("A postcode has six digits."))
         return code
 
+    def _check_same_name(self, data) -> None:
+        """Refuse a name another account has unless the user confirms; name that account and
+        its KAM, which the lookup page shows anyone anyway (SPEC §2, 查重)."""
+        confirmed = data.pop("confirm_same_name", False)
+        name = data.get("name")
+        if not name or (self.instance.pk and "name" not in self.changed_data):
+            return
+        clash = accounts_named(name, exclude_pk=self.instance.pk)
+        if not clash or confirmed:
+            return
+        other = clash[0]
+        self.fields["confirm_same_name"].widget = forms.CheckboxInput()
+        self.add_error(
+            "name",
+            _(
+                "The account “%(name)s” of %(kam)s already has this name: check that it is "
+                "not the same customer before saving a second account."
+            )
+            % {"name": other.name, "kam": other.owner},
+        )
+
     def clean(self):
         data = super().clean()
+        self._check_same_name(data)
         if data.get("status") == Status.LOST and not data.get("lost_on"):
             self.add_error("lost_on", _("A lost account needs the date it was lost."))
-        if data.get("lost_on") and data["lost_on"] > timezone.localdate():
-            self.add_error("lost_on", _("The date cannot be in the future."))
         retier = "tier_reason" in self.fields and data.get("tier") != self.initial.get("tier")
         if retier and not data.get("tier_reason", "").strip():
             self.add_error("tier_reason", _("Say why the tier changes."))
         return data
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(InputRulesMixin, forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False)
     tier = forms.ChoiceField(
         label=_("tier"), required=False, choices=[("", _("All tiers")), *Tier.choices]
@@ -155,21 +190,22 @@ class AccountFilterForm(forms.Form):
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = Contact
+        field_classes = {"phone": PhoneField}
         fields = ["name", "title", "level", "phone", "email", "notes", "is_active"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = AccountEvent
         fields = ["kind", "title", "date", "yearly", "notes", "is_cancelled"]
         widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = FinancialReport
         fields = ["period", "revenue", "net_profit", "summary", "file"]
@@ -189,21 +225,21 @@ class ReportForm(forms.ModelForm):
         return f
 
 
-class MajorMatterForm(forms.ModelForm):
+class MajorMatterForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = MajorMatter
         fields = ["occurred_on", "subject", "content"]
         widgets = {"occurred_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
 
 
-class LoanRequestForm(forms.ModelForm):
+class LoanRequestForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = ArchiveLoan
         fields = ["reason", "until"]
         widgets = {"until": DATE, "reason": forms.Textarea(attrs={"rows": 3})}
 
 
-class LoanDecisionForm(forms.Form):
+class LoanDecisionForm(InputRulesMixin, forms.Form):
     approve = forms.TypedChoiceField(
         choices=[("1", _("Approve")), ("0", _("Refuse"))], coerce=lambda v: v == "1"
     )
@@ -212,7 +248,7 @@ class LoanDecisionForm(forms.Form):
     )
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = ArchiveReview
         fields = ["reviewed_on", "changed", "notes"]
@@ -229,7 +265,7 @@ def active_kams():
     return User.objects.filter(role=Role.KAM, is_active=True).order_by("name", "username")
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(InputRulesMixin, forms.Form):
     leaver = forms.ModelChoiceField(
         label=_("Leaving employee"),
         queryset=User.objects.filter(is_active=True, role__in=[Role.KAM, Role.SALES_MANAGER]),
@@ -246,7 +282,7 @@ class HandOverForm(forms.Form):
         return data
 
 
-class ImportForm(forms.Form):
+class ImportForm(InputRulesMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
     def clean_file(self):

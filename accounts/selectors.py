@@ -106,6 +106,31 @@ def accounts_lookup(query: str, limit: int = 20) -> QuerySet[KeyAccount]:
     )
 
 
+def name_variants(name: str) -> set[str]:
+    """The ways one customer name is typed: half- or full-width brackets, spaces."""
+    name = " ".join(name.split())
+    half = name.replace("（", "(").replace("）", ")")
+    full = name.replace("(", "（").replace(")", "）")
+    return {name, half, full}
+
+
+def accounts_named(name: str, *, exclude_pk: int | None = None) -> list[KeyAccount]:
+    """查重 at the point of entry: accounts (retired too) already called `name`. Like
+    `accounts_lookup`, callers show only the name and the owner of what it returns."""
+    query = Q()
+    for variant in name_variants(name):
+        query |= Q(name__iexact=variant)
+    if not name.strip():
+        return []
+    return list(
+        KeyAccount.objects.filter(query)
+        .exclude(pk=exclude_pk)
+        .select_related("owner")
+        .only("pk", "name", "is_archived", "owner__name", "owner__username")
+        .order_by("pk")[:3]
+    )
+
+
 def account_contacts(account: KeyAccount) -> QuerySet[Contact]:
     return account.contacts.all()
 

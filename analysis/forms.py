@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from analysis.models import CRITERIA_FIELDS, AccountCriteria
+from kam.inputs import InputRulesMixin
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(InputRulesMixin, forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -15,7 +16,7 @@ class PeriodForm(forms.Form):
         return data
 
 
-class CriteriaForm(forms.ModelForm):
+class CriteriaForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = AccountCriteria
         fields = CRITERIA_FIELDS

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from appraisal import scoring
 from appraisal.models import Dimension, PeriodKind, Scheme
+from kam.inputs import InputRulesMixin
 
 SMALL = {"class": "form-control form-control-sm"}
 SMALL_SELECT = {"class": "form-select form-select-sm"}
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal(0), "required": False}
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(InputRulesMixin, forms.Form):
     score = forms.DecimalField(
         label=_("New score"), max_digits=4, decimal_places=1, min_value=0, max_value=100
     )
@@ -31,7 +32,7 @@ class AdjustForm(forms.Form):
         return reason
 
 
-class RollupForm(forms.Form):
+class RollupForm(InputRulesMixin, forms.Form):
     scheme = forms.ModelChoiceField(
         label=_("Scheme"),
         queryset=Scheme.objects.all(),
@@ -41,7 +42,7 @@ class RollupForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(InputRulesMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=PeriodKind.choices, widget=forms.Select(attrs=SMALL_SELECT)
     )
@@ -63,7 +64,7 @@ class PeriodForm(forms.Form):
         return data
 
 
-class TargetsForm(forms.Form):
+class TargetsForm(InputRulesMixin, forms.Form):
     """Three fields per KAM: sales_<id>, new_<id>, collections_<id>."""
 
     def __init__(self, *args, kams, initial_targets, **kwargs):
@@ -101,7 +102,7 @@ class TargetsForm(forms.Form):
         }
 
 
-class TargetsImportForm(forms.Form):
+class TargetsImportForm(InputRulesMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         help_text=_(
@@ -111,7 +112,7 @@ class TargetsImportForm(forms.Form):
     )
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(InputRulesMixin, forms.Form):
     """Weight, full-score figure and zero-score figure for each of the seven dimensions."""
 
     def __init__(self, *args, rules: dict[int, scoring.Rule], **kwargs):
@@ -148,5 +149,9 @@ class SchemeForm(forms.Form):
         }
 
 
-class SchemeCopyForm(forms.Form):
-    name = forms.CharField(label=_("Name of the copy"), max_length=100)
+class SchemeCopyForm(InputRulesMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name of the copy"),
+        max_length=100,
+        error_messages={"required": _("Give the new scheme a name.")},
+    )

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DATE
 from complaints.models import Complaint, Satisfaction, Severity
+from kam.inputs import InputRulesMixin
 from kam.widgets import FastSelect
 
 
-class ComplaintForm(forms.ModelForm):
+class ComplaintForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = Complaint
         fields = ["received_on", "channel", "severity", "handler", "subject", "content"]
@@ -36,12 +37,12 @@ class ComplaintForm(forms.ModelForm):
         return day
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(InputRulesMixin, forms.Form):
     resolved_on = forms.DateField(label=_("resolved on"), widget=DATE)
     resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(InputRulesMixin, forms.Form):
     follow_up_on = forms.DateField(label=_("follow-up call on"), widget=DATE)
     satisfaction = forms.TypedChoiceField(
         label=_("satisfaction"), choices=Satisfaction.choices, coerce=int
@@ -56,7 +57,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class DeadlinesForm(forms.Form):
+class DeadlinesForm(InputRulesMixin, forms.Form):
     def __init__(self, *args, current: dict[str, int], **kwargs):
         super().__init__(*args, **kwargs)
         for severity in Severity:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from kam.inputs import PhoneField
 from kam.models import Notification, Team, User
 from kam.notifications import kind_label
 
@@ -28,6 +29,11 @@ class UserAdmin(BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # leavers are deactivated, never deleted
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "phone":  # the same check as every other phone box
+            kwargs["form_class"] = PhoneField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Team)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DATE
+from kam.inputs import InputRulesMixin
 from kam.models import Team, User
 from kam.money import ZERO, money_text
 from kam.widgets import FastSelect
@@ -59,7 +60,7 @@ def money(**kwargs) -> MoneyField:
     return MoneyField(widget=MoneyInput(attrs={"class": "text-end"}), **kwargs)
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(InputRulesMixin, forms.ModelForm):
     amount = money(label=_("amount (yuan)"))
 
     class Meta:
@@ -81,7 +82,7 @@ class ContractForm(forms.ModelForm):
         return data
 
 
-class InvoiceForm(forms.ModelForm):
+class InvoiceForm(InputRulesMixin, forms.ModelForm):
     amount = money(label=_("amount (yuan)"))
 
     class Meta:
@@ -108,7 +109,7 @@ class InvoiceForm(forms.ModelForm):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(InputRulesMixin, forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -164,7 +165,7 @@ class AllocationMixin:
             self.add_error(None, too_much(total, available))
 
 
-class PaymentForm(AllocationMixin, forms.Form):
+class PaymentForm(InputRulesMixin, AllocationMixin, forms.Form):
     received_on = forms.DateField(label=_("received on"), widget=DATE)
     amount = money(label=_("amount (yuan)"))
     method = forms.ChoiceField(label=_("method"))
@@ -196,7 +197,7 @@ class PaymentForm(AllocationMixin, forms.Form):
         return data
 
 
-class CreditForm(AllocationMixin, forms.Form):
+class CreditForm(InputRulesMixin, AllocationMixin, forms.Form):
     def __init__(self, *args, invoices, credit: Decimal, **kwargs):
         super().__init__(*args, **kwargs)
         self.credit = credit
@@ -214,7 +215,7 @@ class CreditForm(AllocationMixin, forms.Form):
         return data
 
 
-class CollectionForm(forms.ModelForm):
+class CollectionForm(InputRulesMixin, forms.ModelForm):
     promised_amount = money(label=_("promised amount (yuan)"), required=False)
 
     class Meta:
@@ -247,7 +248,7 @@ class CollectionForm(forms.ModelForm):
         return data
 
 
-class ReconciliationForm(forms.ModelForm):
+class ReconciliationForm(InputRulesMixin, forms.ModelForm):
     # A customer may owe nothing or hold credit: any sign.
     customer_balance = money(
         label=_("customer's balance (yuan)"),
@@ -274,7 +275,7 @@ LEVEL_CHOICES = [("team", _("per team")), ("kam", _("per KAM")), ("account", _("
 PERIOD_CHOICES = [("month", _("by month")), ("quarter", _("by quarter"))]
 
 
-class ReceivablesFilterForm(forms.Form):
+class ReceivablesFilterForm(InputRulesMixin, forms.Form):
     team = forms.ModelChoiceField(
         label=_("team"),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kam.inputs import InputRulesMixin
 from kam.tasks import enqueue
 from visits import rules, working_calendar
 from visits.models import FrequencyRule, OfficialDay
@@ -26,7 +27,7 @@ ALLOWED = {
 }
 
 
-class FrequencyRuleForm(forms.ModelForm):
+class FrequencyRuleForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = FrequencyRule
         fields = [

@@ -160,14 +160,14 @@ def test_edit_page_post_records_history_with_the_request_user_not_a_posted_tier(
         "status": account.status,
         "legal_representative": account.legal_representative,
         "industry": account.industry,
-        "phone": "0510-12345678",
+        "phone": "0510-82345678",
     }
     response = client.post(reverse("accounts:edit", args=[account.pk]), data)
 
     assert response.status_code == 302
     row = account.history.order_by("-history_date", "-history_id").first()
     assert row.history_user == cast.owner
-    assert (row.tier, row.phone) == (Tier.IMPORTANT, "0510-12345678")
+    assert (row.tier, row.phone) == (Tier.IMPORTANT, "0510-82345678")
 
 
 def test_outsider_cannot_update(cast):

@@ -54,7 +54,10 @@ def contact_row(account, name, level="decision_maker", **extra):
 
 
 def workbook(accounts=(), contacts=()) -> bytes:
+    """The template with its example rows deleted, the way most people fill it in."""
     wb = imports.template_workbook()
+    wb[imports.ACCOUNTS_SHEET].delete_rows(2)
+    wb[imports.CONTACTS_SHEET].delete_rows(2)
     for row in accounts:
         wb[imports.sheet_label(imports.ACCOUNTS_SHEET)].append(row)
     for row in contacts:
@@ -88,7 +91,7 @@ def counts():
 
 def test_template_has_both_sheets_and_headers():
     wb = load_workbook(io.BytesIO(workbook()))
-    assert wb.sheetnames == ["客户", "联系人"]  # the user's language
+    assert wb.sheetnames[:2] == ["客户", "联系人"]  # the user's language
     headers = [c.value for c in wb[imports.sheet_label(imports.ACCOUNTS_SHEET)][1]]
     assert len(headers) == len(imports.ACCOUNT_COLUMNS)
     assert all(headers)
@@ -258,6 +261,7 @@ def test_codes_already_in_the_database_are_rejected(admin, kams):
 def test_empty_rows_are_skipped_and_row_numbers_stay_true(admin, kams):
     wb = imports.template_workbook()
     ws = wb[imports.sheet_label(imports.ACCOUNTS_SHEET)]
+    ws.delete_rows(2)
     ws.append(account_row("甲", code(16)))
     ws.append([None] * len(imports.ACCOUNT_COLUMNS))
     ws.append(account_row("乙", wrong_check(code(17))))
@@ -412,3 +416,118 @@ def test_our_own_import_messages_are_in_chinese(client, admin, kams):
     assert "统一社会信用代码" in column
     assert CJK.search(message), message
     assert "check character" not in message
+
+
+# --- strict, explained input ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("tier", "客户"), ("tier", "VIP"), ("status", "a"), ("status", "活跃中")],
+)
+def test_a_value_outside_a_choice_list_is_refused_with_the_allowed_values(
+    admin, kams, column, value
+):
+    """Before: any text found inside a label (客户 in 战略客户, "a" in "Active") was taken for
+    that choice, so a typo quietly became a strategic account."""
+    content = workbook(accounts=[account_row("甲", code(30), **{column: value})])
+    with translation.override("zh-hans"):
+        result = imports.import_accounts(io.BytesIO(content), by=admin)
+    assert KeyAccount.objects.count() == 0
+    [error] = result.errors
+    index = [f for f, _l in imports.ACCOUNT_COLUMNS].index(column)
+    assert error.column.startswith("CD"[index - 2] + " (")
+    assert value in error.message
+    choices = Tier.choices if column == "tier" else Status.choices
+    for _code, label in choices:
+        assert str(label) in error.message
+
+
+def test_a_contact_level_outside_the_list_is_refused(admin, kams):
+    content = workbook(
+        accounts=[account_row("甲", code(31))], contacts=[contact_row("甲", "赵", level="老板")]
+    )
+    result = imports.import_accounts(io.BytesIO(content), by=admin)
+    [error] = result.errors
+    assert (error.sheet, error.column[:3]) == ("contacts", "D (")
+    assert "老板" in error.message
+    assert str(ContactLevel.DECISION_MAKER.label) in error.message
+
+
+def test_contacts_of_a_failed_account_row_say_so(admin, kams):
+    content = workbook(
+        accounts=[account_row("坏客户", wrong_check(code(32)))],
+        contacts=[contact_row("坏客户", "赵")],
+    )
+    result = imports.import_accounts(io.BytesIO(content), by=admin)
+    contact_errors = [e for e in result.errors if e.sheet == "contacts"]
+    [error] = contact_errors
+    assert "No account named" not in error.message
+    assert "没有名为" not in error.message
+    assert "2" in error.message  # the accounts row to correct
+
+
+def test_a_name_already_in_the_system_or_twice_in_the_file_is_refused(admin, kams):
+    AccountFactory(name="无锡老客户有限公司", owner=kams[1])
+    content = workbook(
+        accounts=[
+            account_row("无锡老客户有限公司", code(33)),
+            account_row("新客户（无锡）有限公司", code(34)),
+            account_row("新客户(无锡)有限公司", code(35)),
+        ]
+    )
+    result = imports.import_accounts(io.BytesIO(content), by=admin)
+    assert [(e.row, e.column[:3]) for e in result.errors] == [(2, "A ("), (4, "A (")]
+    assert str(kams[1]) in result.errors[0].message
+    assert KeyAccount.objects.count() == 1
+
+
+def test_bad_phone_and_dates_in_the_file_are_refused(admin, kams):
+    content = workbook(
+        accounts=[
+            account_row("甲", code(36), phone="12345"),
+            account_row("乙", code(37), fax="0510-818"),
+            account_row("丙", code(38), cooperation_since="0001-01-01"),
+            account_row("丁", code(39), cooperation_since="2015-03-01", phone="+852 2123 4567"),
+        ]
+    )
+    result = imports.import_accounts(io.BytesIO(content), by=admin)
+    assert [(e.row, e.column[:3]) for e in result.errors] == [(2, "M ("), (3, "N ("), (4, "P (")]
+
+
+def test_control_characters_are_removed_from_imported_text(admin, kams):
+    content = workbook(accounts=[account_row("甲\x7f公司", code(40), industry="机械\x9b制造")])
+    result = imports.import_accounts(io.BytesIO(content), by=admin)
+    assert result.errors == []
+    account = KeyAccount.objects.get()
+    assert (account.name, account.industry) == ("甲公司", "机械制造")
+
+
+def test_template_guides_the_user():
+    wb = imports.template_workbook()
+    accounts, contacts = wb[imports.ACCOUNTS_SHEET], wb[imports.CONTACTS_SHEET]
+    lists = {
+        str(rule.sqref).split(":")[0][0]: rule.formula1
+        for rule in accounts.data_validations.dataValidation
+    }
+    assert set(lists) == {"C", "D"}  # tier and status
+    for _code, label in Tier.choices:
+        assert str(label) in lists["C"]
+    assert [r.type for r in contacts.data_validations.dataValidation] == ["list"]
+    assert accounts["A1"].value.endswith("*") and accounts["E1"].value.endswith("*")
+    assert not accounts["B1"].value.endswith("*")
+    assert accounts["A2"].value and contacts["A2"].value == accounts["A2"].value  # examples
+    notes = wb.worksheets[2]
+    text = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert str(ContactLevel.DECISION_MAKER.label) in text
+
+
+def test_the_untouched_example_rows_are_not_imported(admin, kams):
+    wb = imports.template_workbook()
+    wb[imports.ACCOUNTS_SHEET].append(account_row("甲", code(41)))
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = imports.import_accounts(io.BytesIO(buf.getvalue()), by=admin)
+    assert result.errors == []
+    assert (result.accounts, result.contacts) == (1, 0)
+    assert list(KeyAccount.objects.values_list("name", flat=True)) == ["甲"]

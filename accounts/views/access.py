@@ -225,6 +225,9 @@ def _successor_fields(form: forms.Form, accounts) -> dict[str, User]:
             choices=choices,
             required=False,
             widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            error_messages={
+                "invalid_choice": _("Choose a successor from the list of active KAMs.")
+            },
         )
     return kams
 

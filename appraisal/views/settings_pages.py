@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from appraisal import imports, services
 from appraisal.forms import SchemeCopyForm, SchemeForm, TargetsForm, TargetsImportForm
 from appraisal.models import Period, Scheme, Target
+from kam.inputs import form_error_messages
 from kam.models import User
 from kam.roles import Role, can_manage_appraisal
 
@@ -119,7 +120,7 @@ def scheme_copy(request, pk: int):
     form = SchemeCopyForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Give the new scheme a name."))
+            raise ValidationError(form_error_messages(form))
         copy = services.scheme_copy(scheme=scheme, by=request.user, name=form.cleaned_data["name"])
         return redirect("appraisal:scheme_edit", copy.pk)
     except ValidationError as exc:

@@ -6,11 +6,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kam.inputs import InputRulesMixin
 from visits.models import LocationStatus
 from visits.services.checkins import Fix
 
 
-class LocationForm(forms.Form):
+class LocationForm(InputRulesMixin, forms.Form):
     """Hidden fields that the script fills from navigator.geolocation. Posted empty (no
     JavaScript, no fix) they mean "location unavailable", which is recorded as such."""
 
@@ -37,7 +38,7 @@ class LocationForm(forms.Form):
         return self.cleaned_data.get("location_status") or ""
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(InputRulesMixin, forms.Form):
     photo = forms.FileField(
         label=_("Photo"),
         widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),

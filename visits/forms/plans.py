@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact, KeyAccount
 from accounts.models.archive import Tier
+from kam.inputs import InputRulesMixin
 from kam.periods import month_label
 from visits.forms.widgets import (
     DirectDateInput,
@@ -70,7 +71,7 @@ def _attrs(role: str, label, css: str = "form-control form-control-sm", **more) 
 SELECT = "form-select form-select-sm"
 
 
-class PlanLineForm(forms.Form):
+class PlanLineForm(InputRulesMixin, forms.Form):
     """Choices come from the page (the KAM's accounts and their contacts, read once), not
     from a queryset per row: thirty rows must not mean thirty queries."""
 
@@ -225,7 +226,7 @@ def line_initial(line) -> dict:
     }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InputRulesMixin, forms.Form):
     """核阅: the sales VP approves, or returns with what to change."""
 
     decision = forms.ChoiceField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.inputs import InputRulesMixin
 from visits.forms.plans import PurposeField
 from visits.models.plans import LineReview
 from visits.models.records import SpotResult
@@ -24,7 +25,7 @@ def _contact_label(contact) -> str:
     return f"{contact.name} · {contact.title or level}"
 
 
-class VisitForm(forms.Form):
+class VisitForm(InputRulesMixin, forms.Form):
     visited_on = forms.DateField(label=_("date"), widget=DATE)
     time_in = forms.TimeField(label=_("time in"), required=False, widget=TIME)
     time_out = forms.TimeField(label=_("time out"), required=False, widget=TIME)
@@ -35,7 +36,18 @@ class VisitForm(forms.Form):
     outcome = forms.CharField(label=_("outcome"), required=False, widget=TEXT)
     competitor_news = forms.CharField(label=_("competitor news"), required=False, widget=TEXT)
     next_steps = forms.CharField(label=_("next steps"), required=False, widget=TEXT)
-    plan_line = forms.ChoiceField(label=_("plan line"), required=False)
+    plan_line = forms.ChoiceField(
+        label=_("plan line"),
+        required=False,
+        # a line drops out of the choices once a visit is recorded for it: the usual cause is
+        # the same form sent twice (a double tap, the back button)
+        error_messages={
+            "invalid_choice": _(
+                "This plan line is no longer open: a visit has already been recorded for it "
+                "(was the form sent twice?). Check the month's record before saving again."
+            )
+        },
+    )
     change_reason = forms.CharField(
         label=_("reason for the change of date"),
         required=False,
@@ -94,7 +106,7 @@ class VisitForm(forms.Form):
         )
 
 
-class ItineraryChangeForm(forms.Form):
+class ItineraryChangeForm(InputRulesMixin, forms.Form):
     what_changed = forms.CharField(
         label=_("what changed"),
         max_length=300,
@@ -127,7 +139,7 @@ class ItineraryChangeForm(forms.Form):
 REVIEW_CHOICES = [c for c in LineReview.choices if c[0] != LineReview.PENDING]
 
 
-class RecordReviewForm(forms.Form):
+class RecordReviewForm(InputRulesMixin, forms.Form):
     """One classification and note per plan line, named after the line."""
 
     def __init__(self, *args, rows, **kwargs):
@@ -140,6 +152,7 @@ class RecordReviewForm(forms.Form):
             self.fields[f"review_{row.line.pk}"] = forms.ChoiceField(
                 choices=REVIEW_CHOICES,
                 initial=row.review,
+                error_messages={"required": _("Classify every plan line.")},
                 label=str(row.line.account),
                 widget=forms.Select(attrs={"aria-label": _row_label(_("Review"), line)}),
             )
@@ -164,10 +177,11 @@ class RecordReviewForm(forms.Form):
         ]
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(InputRulesMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("result"),
         choices=[("", "—"), *(c for c in SpotResult.choices if c[0] != SpotResult.PENDING)],
+        error_messages={"required": _("Choose what the call established.")},
     )
     called_contact = forms.ChoiceField(label=_("contact called"), required=False)
     notes = forms.CharField(label=_("notes"), required=False, max_length=300)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models.archive import Tier
+from kam.inputs import InputRulesMixin
 from kam.models import User
 from kam.periods import month_label
 from visits.selectors.schedule import SCHEDULED_TIERS, ScheduleFilter, schedule_visitors
@@ -22,7 +23,7 @@ def month_choices(year: int, first: int = 1) -> list[tuple[int, str]]:
     return [(m, month_label(dt.date(year, m, 1))) for m in range(first, 13)]
 
 
-class ScheduleFilterForm(forms.Form):
+class ScheduleFilterForm(InputRulesMixin, forms.Form):
     q = forms.CharField(label=_("Customer name"), required=False, max_length=100)
     tier = forms.ChoiceField(
         label=_("Tier"),
@@ -53,7 +54,7 @@ class ScheduleFilterForm(forms.Form):
         )
 
 
-class ScheduledVisitForm(forms.Form):
+class ScheduledVisitForm(InputRulesMixin, forms.Form):
     """Where and with whom an item sits: month and visitor. Validation of the slot itself
     (the month is open, no double booking) is the service's."""
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kam import roles
 from kam.exporting import export_start
 from kam.forms import add_service_error
+from kam.inputs import form_error_messages
 from kam.models import Team
 from kam.roles import Role
 from visits.forms.records import ItineraryChangeForm, RecordReviewForm, VisitForm
@@ -148,7 +149,7 @@ def record_review(request, pk):
     form = RecordReviewForm(request.POST, rows=data.rows)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Classify every plan line."))
+            raise ValidationError(form_error_messages(form))
         services.record_review(record=record, by=request.user, reviews=form.reviews())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

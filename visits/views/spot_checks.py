@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Contact
 from accounts.selectors import archives_readable_by
 from kam import roles
+from kam.inputs import form_error_messages
 from visits.forms.records import SpotCheckForm
 from visits.models import Visit
 from visits.models.records import SpotResult
@@ -141,7 +142,7 @@ def spot_check_record(request, pk):
     form = SpotCheckForm(request.POST, prefix=f"c{check.pk}", contacts=contacts)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Choose what the call established."))
+            raise ValidationError(form_error_messages(form))
         services.spot_check_record(
             check=check,
             by=request.user,
