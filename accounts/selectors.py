@@ -22,7 +22,7 @@ from accounts.models import (
 )
 from accounts.models.access import LoanStatus
 from kam.models import User
-from kam.roles import COMPANY_WIDE, Role, sees_archive_by_role
+from kam.roles import Role, in_scope, is_active_user, sees_archive_by_role
 
 REVIEW_INTERVAL_DAYS = 183  # §11: twice a year
 
@@ -33,18 +33,7 @@ def today() -> dt.date:
 
 def accounts_visible_to(user: User) -> QuerySet[KeyAccount]:
     """The account list (一览表) a user may see: her own, his team's, or all."""
-    qs = KeyAccount.objects.select_related("owner", "owner__team")
-    if not (user.is_authenticated and user.is_active):
-        return qs.none()
-    if user.role in COMPANY_WIDE:
-        return qs
-    if user.role == Role.KAM:
-        return qs.filter(owner=user)
-    if user.role == Role.SALES_MANAGER:
-        # An id list, not a join with OR, so the (owner, is_archived) index serves it.
-        team = User.objects.filter(Q(team__manager=user) | Q(pk=user.pk)).values("pk")
-        return qs.filter(owner__in=team)
-    return qs.none()
+    return in_scope(KeyAccount.objects.select_related("owner", "owner__team"), user, "owner")
 
 
 def active_loans(user: User) -> QuerySet[ArchiveLoan]:
@@ -55,7 +44,7 @@ def active_loans(user: User) -> QuerySet[ArchiveLoan]:
 
 def archives_readable_by(user: User) -> QuerySet[KeyAccount]:
     """Accounts whose full archive the user may read: by position or by an active loan."""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return KeyAccount.objects.none()
     loaned = active_loans(user).filter(account=OuterRef("pk"))
     return KeyAccount.objects.select_related("owner", "owner__team").filter(
@@ -74,7 +63,7 @@ class ArchiveGrant:
 def archive_for_user(user: User, pk: int) -> ArchiveGrant:
     """Read getter: 404 for anyone without the right, so a guessed id tells nothing."""
     account = KeyAccount.objects.select_related("owner", "owner__team").filter(pk=pk).first()
-    if account is None or not (user.is_authenticated and user.is_active):
+    if account is None or not is_active_user(user):
         raise Http404
     if sees_archive_by_role(user, account):
         return ArchiveGrant(account, None)

@@ -84,11 +84,11 @@ def recent_reviews(limit: int = 5) -> QuerySet[TierReview]:
 # Churn ----------------------------------------------------------------------------------
 
 
-def accounts_at_risk(user: User, today: dt.date) -> QuerySet[KeyAccount]:
+def accounts_at_risk(user: User, today: dt.date, weights=None) -> QuerySet[KeyAccount]:
     """The risk list, scoped like the account list (accounts_visible_to)."""
     from accounts.selectors import accounts_visible_to
 
-    return churn.at_risk(accounts_visible_to(user), today, churn.weights())
+    return churn.at_risk(accounts_visible_to(user), today, weights or churn.weights())
 
 
 # The archive page's sales figures -----------------------------------------------------------

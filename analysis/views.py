@@ -131,7 +131,7 @@ def churn_list(request):
         raise PermissionDenied
     today = timezone.localdate()
     w = churn.weights()
-    qs = churn.at_risk(_scope(request.user), today, w)
+    qs = selectors.accounts_at_risk(request.user, today, w)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(a, reasons_of(a, w)) for a in page]
     return render(
@@ -139,12 +139,6 @@ def churn_list(request):
         "analysis/churn.html",
         {"page": page, "rows": rows, "weights": w.values(), "query": "", "today": today},
     )
-
-
-def _scope(user):
-    from accounts.selectors import accounts_visible_to
-
-    return accounts_visible_to(user)
 
 
 @login_required

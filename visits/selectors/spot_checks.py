@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from kam import roles
 from kam.models import User
-from kam.roles import COMPANY_WIDE, Role
+from kam.roles import Role
 from visits.models import SpotCheck, Visit
 from visits.models.choices import VisitKind
 from visits.models.records import SpotResult
@@ -24,7 +24,7 @@ SAMPLE_MIN = 3
 def spot_check_population(manager: User, month: dt.date) -> QuerySet[Visit]:
     """The month's visits by the KAMs of the manager's team (as KAMs at the time)."""
     return Visit.objects.filter(
-        visitor__team__manager=manager,
+        visitor__in=roles.team_of(manager).values("pk"),
         visitor_role=Role.KAM,
         kind=VisitKind.VISIT,
         is_cancelled=False,
@@ -62,10 +62,6 @@ def spot_checks_visible_to(user: User) -> QuerySet[SpotCheck]:
     qs = SpotCheck.objects.select_related(
         "visit", "visit__account", "visit__visitor", "visit__checkin", "checker", "called_contact"
     )
-    if not (user.is_authenticated and user.is_active):
+    if not roles.can_see_spot_checks(user):  # a KAM must not learn which visits are picked
         return qs.none()
-    if user.role in COMPANY_WIDE:
-        return qs
-    if user.role == Role.SALES_MANAGER:
-        return qs.filter(checker=user)
-    return qs.none()
+    return roles.in_scope(qs, user, "checker")
