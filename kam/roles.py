@@ -360,16 +360,11 @@ def can_see_compliance(user: User) -> bool:
     return has_scope(user)
 
 
-@active_only
-def sees_team_compliance(user: User, manager_id: int | None) -> bool:
-    """A team's figures (`manager_id` its sales manager; None for the KAMs in no team)."""
+def sees_team(user: User, manager_id: int | None) -> bool:
+    """A team's figures as a whole (`manager_id` its sales manager; None for the KAMs in no
+    team): the company-wide roles, and the manager who leads it."""
     level = reach(user)
     return level is Reach.EVERYONE or (level is Reach.TEAM and manager_id == user.pk)
-
-
-@active_only
-def sees_kam_compliance(user: User, kam: User) -> bool:
-    return sees_person(user, kam)
 
 
 @active_only

@@ -152,7 +152,7 @@ def test_every_rule_has_the_guard(cast):
             continue
         rule = getattr(roles, name)
         args = {
-            "sees_team_compliance": (admin.pk,),
+            "sees_team": (admin.pk,),
             "sees_person": (kam,),
         }.get(name)
         if args is None:
