@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import selectors
 from accounts.models import (
     AccountEvent,
     ArchiveLoan,
@@ -192,8 +193,7 @@ class ReviewForm(forms.ModelForm):
         return data
 
 
-def active_kams():
-    return User.objects.filter(role=Role.KAM, is_active=True).order_by("name", "username")
+active_kams = selectors.active_kams  # the owners a form may offer
 
 
 class HandOverForm(forms.Form):

@@ -67,3 +67,11 @@ def trail(user: User, *, team: Team | None = None, kam: User | None = None) -> l
     if kam is not None:
         steps.append(Step(Level.KAM, team=team, kam=kam))
     return steps
+
+
+def teams_to_filter(user: User):
+    """The teams a list may be narrowed to: every team for the company-wide roles; nobody
+    else sees more than one team, so nobody else is offered the filter."""
+    if start(user) is Level.COMPANY:
+        return Team.objects.order_by("name")
+    return Team.objects.none()
