@@ -156,6 +156,19 @@ def sees_person(user: User, person: User | None) -> bool:
     return person.pk == user.pk or (level is Reach.TEAM and manages(user, person))
 
 
+def people_who_see(person: User) -> QuerySet[User]:
+    """The ladder read upwards: the active users whose scope holds `person` (herself, the
+    manager of her team, the company-wide roles)."""
+    from kam.models import User
+
+    line = Q(role__in=COMPANY_WIDE)
+    if has_scope(person):
+        line |= Q(pk=person.pk)
+    if person.team_id is not None:
+        line |= Q(led_team=person.team_id, role=Role.SALES_MANAGER)
+    return User.objects.filter(line, is_active=True)
+
+
 def is_company_wide(user: User) -> bool:
     return reach(user) is Reach.EVERYONE
 

@@ -110,6 +110,16 @@ def test_sees_person_agrees_with_in_scope(cast):
         assert {p.pk for p in people if roles.sees_person(user, p)} == expected, user.username
 
 
+def test_people_who_see_is_the_ladder_read_upwards(cast):
+    """Who may handle a complaint of a KAM's account: exactly those whose scope holds her."""
+    UserFactory(username="mate", role=Role.KAM, team=cast.owner.team)
+    _deactivate(cast.gm)
+    everybody = list(User.objects.select_related("team"))
+    for person in everybody:
+        expected = {u.pk for u in everybody if roles.sees_person(u, person)}
+        assert set(roles.people_who_see(person).values_list("pk", flat=True)) == expected
+
+
 # The one active-user guard: rules that once let a deactivated user through --------------------
 
 
