@@ -121,7 +121,8 @@ def team_plans(user: User, today: dt.date) -> list[WorkItem]:
         kam=OuterRef("pk"), month=following, submitted_at__isnull=False
     )
     n = (
-        User.objects.filter(team__manager=user, role=Role.KAM, is_active=True)
+        roles.team_of(user)
+        .filter(role=Role.KAM, is_active=True)
         .filter(Exists(serves))
         .exclude(Exists(submitted))
         .count()
