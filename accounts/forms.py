@@ -221,3 +221,9 @@ class ImportForm(forms.Form):
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Please upload an .xlsx file."))
         return f
+
+
+class SearchForm(forms.Form):
+    """A list's free-text search (the access log's), trimmed."""
+
+    q = forms.CharField(required=False, strip=True)

@@ -376,5 +376,12 @@ def reviews_overdue(user: User, on: dt.date | None = None) -> QuerySet[KeyAccoun
     )
 
 
-def access_log() -> QuerySet[ArchiveAccess]:
-    return ArchiveAccess.objects.select_related("user", "account", "loan")
+def access_log(q: str = "") -> QuerySet[ArchiveAccess]:
+    """The archive access log, narrowed to an account or a user by name (or login) when `q`
+    is given."""
+    qs = ArchiveAccess.objects.select_related("user", "account", "loan")
+    if q:
+        qs = qs.filter(
+            Q(account__name__icontains=q) | Q(user__name__icontains=q) | Q(user__username=q)
+        )
+    return qs

@@ -73,8 +73,10 @@ def review_for(start: dt.date, end: dt.date) -> TierReview | None:
     return TierReview.objects.filter(period_start=start, period_end=end).first()
 
 
-def proposals_of(review: TierReview) -> QuerySet[TierProposal]:
-    return review.proposals.select_related("account", "account__owner", "decided_by")
+def proposals_of(review: TierReview, status: str = "") -> QuerySet[TierProposal]:
+    """The review's proposals, of one status when given."""
+    qs = review.proposals.select_related("account", "account__owner", "decided_by")
+    return qs.filter(status=status) if status else qs
 
 
 def recent_reviews(limit: int = 5) -> QuerySet[TierReview]:
