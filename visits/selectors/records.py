@@ -17,7 +17,6 @@ from accounts.models import KeyAccount
 from accounts.selectors import accounts_visible_to
 from kam import roles
 from kam.models import User
-from kam.roles import Role
 from visits.models import (
     ItineraryChange,
     PlanLine,
@@ -34,14 +33,12 @@ from visits.selectors.documents import monthly_list, row_count
 def recordable_accounts(user: User) -> QuerySet[KeyAccount]:
     """Accounts a user may record a visit to: a KAM her own, a sales manager his team's,
     executives any (§13 sends the VPs and the GM to every key account)."""
-    if not (user.is_authenticated and user.is_active):
+    if not roles.can_record_visits(user):
         return KeyAccount.objects.none()
-    if user.role in {Role.TECH_VP, Role.EXEC_VP}:
-        qs = KeyAccount.objects.select_related("owner")
-    elif user.role in {Role.KAM, Role.SALES_MANAGER, Role.SALES_VP, Role.GM}:
+    if roles.has_scope(user):
         qs = accounts_visible_to(user)
-    else:
-        return KeyAccount.objects.none()
+    else:  # the technical and executive VPs keep no list, and visit any account
+        qs = KeyAccount.objects.select_related("owner")
     return qs.filter(is_archived=False)
 
 

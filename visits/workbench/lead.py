@@ -38,7 +38,7 @@ from visits.workbench import section_for
 
 def items(user: User, today: dt.date) -> list[WorkItem]:
     found: list[WorkItem] = []
-    if user.role == Role.SALES_MANAGER:
+    if roles.reach(user) is roles.Reach.TEAM:
         found += records_to_review(user) + spot_checks(user, today) + team_plans(user, today)
     if roles.can_review_plan(user):
         found += plans_to_review(user)
