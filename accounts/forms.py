@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import selectors
 from accounts.models import (
     AccountEvent,
     ArchiveLoan,
@@ -261,8 +262,7 @@ class ReviewForm(InputRulesMixin, forms.ModelForm):
         return data
 
 
-def active_kams():
-    return User.objects.filter(role=Role.KAM, is_active=True).order_by("name", "username")
+active_kams = selectors.active_kams  # the owners a form may offer
 
 
 class HandOverForm(InputRulesMixin, forms.Form):
@@ -290,3 +290,9 @@ class ImportForm(InputRulesMixin, forms.Form):
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Please upload an .xlsx file."))
         return f
+
+
+class SearchForm(forms.Form):
+    """A list's free-text search (the access log's), trimmed."""
+
+    q = forms.CharField(required=False, strip=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -21,8 +21,9 @@ from accounts.models import (
     TimelineEntry,
 )
 from accounts.models.access import LoanStatus
-from kam.models import User
-from kam.roles import COMPANY_WIDE, Role, sees_archive_by_role
+from accounts.models.archive import Tier
+from kam.models import Team, User
+from kam.roles import Role, in_scope, is_active_user, sees_archive_by_role
 
 REVIEW_INTERVAL_DAYS = 183  # §11: twice a year
 
@@ -33,18 +34,63 @@ def today() -> dt.date:
 
 def accounts_visible_to(user: User) -> QuerySet[KeyAccount]:
     """The account list (一览表) a user may see: her own, his team's, or all."""
-    qs = KeyAccount.objects.select_related("owner", "owner__team")
-    if not (user.is_authenticated and user.is_active):
-        return qs.none()
-    if user.role in COMPANY_WIDE:
-        return qs
-    if user.role == Role.KAM:
-        return qs.filter(owner=user)
-    if user.role == Role.SALES_MANAGER:
-        # An id list, not a join with OR, so the (owner, is_archived) index serves it.
-        team = User.objects.filter(Q(team__manager=user) | Q(pk=user.pk)).values("pk")
-        return qs.filter(owner__in=team)
-    return qs.none()
+    return in_scope(KeyAccount.objects.select_related("owner", "owner__team"), user, "owner")
+
+
+def active_kams() -> QuerySet[User]:
+    return User.objects.filter(role=Role.KAM, is_active=True).order_by("name", "username")
+
+
+def list_filter_choices(user: User) -> tuple[QuerySet[User], QuerySet[Team]]:
+    """The owners and teams the account list may be narrowed to: those of the user's list."""
+    owners = active_kams().filter(pk__in=accounts_visible_to(user).values("owner"))
+    return owners, Team.objects.filter(members__in=owners).distinct()
+
+
+# Strategic first: the stored codes would sort alphabetically.
+TIER_RANK = Case(
+    When(tier=Tier.STRATEGIC, then=Value(0)),
+    When(tier=Tier.IMPORTANT, then=Value(1)),
+    default=Value(2),
+)
+LIST_SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "tier": TIER_RANK,
+    "owner": "owner__name",
+    "status": "status",
+    "updated": "-updated_at",
+}
+
+
+def accounts_filtered(user: User, filters: dict, sort: str = "name") -> QuerySet[KeyAccount]:
+    """The account list narrowed by the filter form's cleaned values (an empty dict: the
+    accounts still served), in the order asked for (an unknown order: by name)."""
+    qs = accounts_visible_to(user)
+    if text := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(name__icontains=text) | Q(credit_code__iexact=text))
+    for field in ("tier", "status"):
+        if filters.get(field):
+            qs = qs.filter(**{field: filters[field]})
+    if filters.get("owner"):
+        qs = qs.filter(owner=filters["owner"])
+    if filters.get("team"):
+        qs = qs.filter(owner__team=filters["team"])
+    if filters.get("industry"):
+        qs = qs.filter(industry__icontains=filters["industry"])
+    if not filters.get("archived"):
+        qs = qs.filter(is_archived=False)
+    return qs.order_by(LIST_SORTS.get(sort, "name"), "name", "pk")
+
+
+def active_contact_counts(accounts) -> dict[int, int]:
+    """Active contacts per account, for a page of the list only: an annotation would group
+    the whole list."""
+    return dict(
+        Contact.objects.filter(account__in=[a.pk for a in accounts], is_active=True)
+        .values_list("account")
+        .annotate(n=Count("pk"))
+    )
 
 
 def active_loans(user: User) -> QuerySet[ArchiveLoan]:
@@ -55,7 +101,7 @@ def active_loans(user: User) -> QuerySet[ArchiveLoan]:
 
 def archives_readable_by(user: User) -> QuerySet[KeyAccount]:
     """Accounts whose full archive the user may read: by position or by an active loan."""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return KeyAccount.objects.none()
     loaned = active_loans(user).filter(account=OuterRef("pk"))
     return KeyAccount.objects.select_related("owner", "owner__team").filter(
@@ -74,7 +120,7 @@ class ArchiveGrant:
 def archive_for_user(user: User, pk: int) -> ArchiveGrant:
     """Read getter: 404 for anyone without the right, so a guessed id tells nothing."""
     account = KeyAccount.objects.select_related("owner", "owner__team").filter(pk=pk).first()
-    if account is None or not (user.is_authenticated and user.is_active):
+    if account is None or not is_active_user(user):
         raise Http404
     if sees_archive_by_role(user, account):
         return ArchiveGrant(account, None)
@@ -91,6 +137,15 @@ def account_for_owner(user: User, pk: int) -> KeyAccount:
     if not (account.owner_id == user.pk or user.role == Role.ADMIN):
         raise PermissionDenied
     return account
+
+
+def archive_child(model, account: KeyAccount, pk: int):
+    """A contact, event or report of an archive the caller already holds a grant to; 404
+    for one of another account, so a guessed id tells nothing."""
+    child = model._default_manager.filter(pk=pk, account=account).first()
+    if child is None:
+        raise Http404
+    return child
 
 
 def accounts_lookup(query: str, limit: int = 20) -> QuerySet[KeyAccount]:
@@ -359,5 +414,12 @@ def reviews_overdue(user: User, on: dt.date | None = None) -> QuerySet[KeyAccoun
     )
 
 
-def access_log() -> QuerySet[ArchiveAccess]:
-    return ArchiveAccess.objects.select_related("user", "account", "loan")
+def access_log(q: str = "") -> QuerySet[ArchiveAccess]:
+    """The archive access log, narrowed to an account or a user by name (or login) when `q`
+    is given."""
+    qs = ArchiveAccess.objects.select_related("user", "account", "loan")
+    if q:
+        qs = qs.filter(
+            Q(account__name__icontains=q) | Q(user__name__icontains=q) | Q(user__username=q)
+        )
+    return qs

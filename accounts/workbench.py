@@ -41,7 +41,7 @@ def items(user: User, today: dt.date) -> list[WorkItem]:
         due = selectors.reviews_overdue(user, today).count()
         if due:
             # Her own archives are hers to review; above her they are to keep an eye on.
-            own = user.role == Role.KAM
+            own = roles.reach(user) is roles.Reach.OWN
             found.append(
                 WorkItem(
                     key="reviews-overdue",
@@ -99,10 +99,11 @@ def summary_panel(user: User, today: dt.date) -> dict | None:
 
 
 def team_panel(user: User, today: dt.date) -> dict | None:
-    if user.role != Role.SALES_MANAGER:
+    if roles.reach(user) is not roles.Reach.TEAM:
         return None
     team = (
-        User.objects.filter(team__manager=user, is_active=True)
+        roles.team_of(user)
+        .filter(role=Role.KAM, is_active=True)
         .annotate(n=Count("accounts", filter=Q(accounts__is_archived=False)))
         .order_by("name")
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from analysis.models import CRITERIA_FIELDS, AccountCriteria
+from analysis.models import CRITERIA_FIELDS, AccountCriteria, ProposalStatus
 from kam.inputs import InputRulesMixin
 
 
@@ -20,3 +20,17 @@ class CriteriaForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = AccountCriteria
         fields = CRITERIA_FIELDS
+
+
+class ProposalFilterForm(forms.Form):
+    """Which proposals of a tier review to list: the open ones unless asked otherwise;
+    an empty or unknown status lists them all."""
+
+    status = forms.ChoiceField(choices=[("", ""), *ProposalStatus.choices], required=False)
+
+    @classmethod
+    def status_of(cls, params) -> str:
+        if "status" not in params:
+            return ProposalStatus.PROPOSED
+        form = cls(params)
+        return form.cleaned_data["status"] if form.is_valid() else ""

@@ -102,8 +102,10 @@ def review_for(start: dt.date, end: dt.date) -> TierReview | None:
     return TierReview.objects.filter(period_start=start, period_end=end).first()
 
 
-def proposals_of(review: TierReview) -> QuerySet[TierProposal]:
-    return review.proposals.select_related("account", "account__owner", "decided_by")
+def proposals_of(review: TierReview, status: str = "") -> QuerySet[TierProposal]:
+    """The review's proposals, of one status when given."""
+    qs = review.proposals.select_related("account", "account__owner", "decided_by")
+    return qs.filter(status=status) if status else qs
 
 
 def recent_reviews(limit: int = 5) -> QuerySet[TierReview]:
@@ -113,11 +115,11 @@ def recent_reviews(limit: int = 5) -> QuerySet[TierReview]:
 # Churn ----------------------------------------------------------------------------------
 
 
-def accounts_at_risk(user: User, today: dt.date) -> QuerySet[KeyAccount]:
+def accounts_at_risk(user: User, today: dt.date, weights=None) -> QuerySet[KeyAccount]:
     """The risk list, scoped like the account list (accounts_visible_to)."""
     from accounts.selectors import accounts_visible_to
 
-    return churn.at_risk(accounts_visible_to(user), today, churn.weights())
+    return churn.at_risk(accounts_visible_to(user), today, weights or churn.weights())
 
 
 # The archive page's sales figures -----------------------------------------------------------

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import account_for_owner
 from analysis import churn, pareto, selectors, services
 from analysis.charts import pareto_chart, sales_chart
-from analysis.forms import CriteriaForm, PeriodForm
+from analysis.forms import CriteriaForm, PeriodForm, ProposalFilterForm
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierRule
 from kam import roles
 
@@ -46,12 +46,10 @@ def tier_review(request):
     ranked = pareto.rank(selectors.tier_figures(start, end), t)
     named = selectors.accounts_named([r.figure.pk for r in ranked[:TOP]])
     review = selectors.review_for(start, end)
-    status = request.GET.get("status", ProposalStatus.PROPOSED)
+    status = ProposalFilterForm.status_of(request.GET)
     page = None
     if review is not None:
-        proposals = selectors.proposals_of(review)
-        if status in ProposalStatus.values:
-            proposals = proposals.filter(status=status)
+        proposals = selectors.proposals_of(review, status=status)
         page = Paginator(proposals, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -131,7 +129,7 @@ def churn_list(request):
         raise PermissionDenied
     today = timezone.localdate()
     w = churn.weights()
-    qs = churn.at_risk(_scope(request.user), today, w)
+    qs = selectors.accounts_at_risk(request.user, today, w)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(a, reasons_of(a, w)) for a in page]
     return render(
@@ -139,12 +137,6 @@ def churn_list(request):
         "analysis/churn.html",
         {"page": page, "rows": rows, "weights": w.values(), "query": "", "today": today},
     )
-
-
-def _scope(user):
-    from accounts.selectors import accounts_visible_to
-
-    return accounts_visible_to(user)
 
 
 @login_required

@@ -11,17 +11,12 @@ from django.db.models.functions import Cast, Coalesce
 
 from appraisal.models import AccountLine, Adjustment, Period, Row, Score
 from kam.models import User
-from kam.roles import COMPANY_WIDE, Role
+from kam.roles import in_scope
 
 
 def _visible_rows(user: User) -> QuerySet[Row]:
-    if user.role in COMPANY_WIDE:
-        return Row.objects.all()
-    if user.role == Role.SALES_MANAGER:
-        return Row.objects.filter(team__manager=user)
-    if user.role == Role.KAM:
-        return Row.objects.filter(kam=user)
-    return Row.objects.none()
+    # A row keeps the team its KAM was in when scored: that team decides for a manager.
+    return in_scope(Row.objects.all(), user, "kam", team="team")
 
 
 def rows_visible_to(user: User, period: Period) -> QuerySet[Row]:

@@ -68,3 +68,20 @@ class DeadlinesForm(InputRulesMixin, forms.Form):
                 initial=current[severity.value],
                 help_text=_("days"),
             )
+
+
+class ComplaintFilterForm(forms.Form):
+    """The complaint list's tab and severity. A bad value is not an error: the overdue tab,
+    every severity."""
+
+    show = forms.ChoiceField(required=False)
+    severity = forms.ChoiceField(choices=[("", ""), *Severity.choices], required=False)
+
+    def __init__(self, data=None, *, tabs):
+        super().__init__(data)
+        self.fields["show"].choices = [(name, name) for name in tabs]
+
+    def values(self) -> tuple[str, str]:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return cleaned.get("show") or "overdue", cleaned.get("severity") or ""

@@ -19,7 +19,6 @@ from complaints.models import (
 )
 from kam import roles
 from kam.models import User
-from kam.roles import COMPANY_WIDE
 
 
 def deadline_days() -> dict[str, int]:
@@ -42,6 +41,35 @@ def overdue_q(on: dt.date) -> Q:
     return Q(status=ComplaintStatus.OPEN, due_on__lt=on)
 
 
+def complaint_tabs(on: dt.date) -> dict[str, Q]:
+    """The complaint list's tabs, the overdue first: the one to act on."""
+    return {
+        "overdue": overdue_q(on),
+        "open": Q(status=ComplaintStatus.OPEN),
+        "follow_up": Q(status=ComplaintStatus.RESOLVED),
+        "all": Q(),
+    }
+
+
+def complaint_tab_counts(user: User, on: dt.date) -> dict[str, int]:
+    tabs = complaint_tabs(on)
+    return complaints_visible_to(user).aggregate(
+        **{name: Count("pk", filter=q) for name, q in tabs.items()}
+    )
+
+
+def complaints_listed(user: User, on: dt.date, *, show: str, severity: str = ""):
+    """One tab of the list, narrowed to a severity: the open ones by deadline, the others
+    newest first."""
+    tabs = complaint_tabs(on)
+    show = show if show in tabs else "overdue"
+    qs = complaints_visible_to(user).filter(tabs[show])
+    if severity:
+        qs = qs.filter(severity=severity)
+    order = ("due_on", "pk") if show in {"overdue", "open"} else ("-received_on", "-pk")
+    return qs.order_by(*order)
+
+
 def complaint_for_user(user: User, account_pk: int, complaint_pk: int):
     """Read getter: the archive's grant and the complaint; 404 for anyone else."""
     grant = archive_for_user(user, account_pk)
@@ -58,10 +86,7 @@ def complaint_for_user(user: User, account_pk: int, complaint_pk: int):
 def handler_choices(account: KeyAccount) -> QuerySet[User]:
     """Who may handle: those who read the archive by position (the owner, her manager, the
     sales VP, the GM, administrators), so the handler can open what he is asked to handle."""
-    line = Q(pk=account.owner_id) | Q(role__in=COMPANY_WIDE)
-    if account.owner.team_id:
-        line |= Q(led_team=account.owner.team_id)
-    return User.objects.filter(line, is_active=True).order_by("role", "name", "username")
+    return roles.people_who_see(account.owner).order_by("role", "name", "username")
 
 
 def account_complaint_counts(account: KeyAccount, on: dt.date) -> dict[str, int]:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,14 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import account_for_owner, diff_history
 from accounts.views.access import log_read, read_archive
 from complaints import selectors, services
-from complaints.forms import ComplaintForm, DeadlinesForm, FollowUpForm, ResolveForm
-from complaints.models import Complaint, ComplaintStatus, Severity
+from complaints.forms import (
+    ComplaintFilterForm,
+    ComplaintForm,
+    DeadlinesForm,
+    FollowUpForm,
+    ResolveForm,
+)
+from complaints.models import Complaint, Severity
 from kam import roles
 from kam.forms import add_service_error
 
@@ -26,11 +31,6 @@ TAB_LABELS = {
     "follow_up": gettext_lazy("Awaiting follow-up call"),
     "all": gettext_lazy("All"),
 }
-TABS = {
-    "open": Q(status=ComplaintStatus.OPEN),
-    "follow_up": Q(status=ComplaintStatus.RESOLVED),
-    "all": Q(),
-}
 
 
 @login_required
@@ -39,25 +39,18 @@ def complaint_list(request):
     if not roles.can_use_complaints(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    tabs = {"overdue": selectors.overdue_q(today), **TABS}
-    show = request.GET.get("show", "overdue")
-    show = show if show in tabs else "overdue"
-    qs = selectors.complaints_visible_to(request.user)
-    counts = qs.aggregate(**{name: Count("pk", filter=q) for name, q in tabs.items()})
-    severity = request.GET.get("severity", "")
-    filtered = qs.filter(tabs[show])
-    if severity in Severity.values:
-        filtered = filtered.filter(severity=severity)
+    show, severity = ComplaintFilterForm(request.GET, tabs=TAB_LABELS).values()
+    counts = selectors.complaint_tab_counts(request.user, today)
+    listed = selectors.complaints_listed(request.user, today, show=show, severity=severity)
     days = selectors.deadline_days()
-    order = ("due_on", "pk") if show in {"overdue", "open"} else ("-received_on", "-pk")
-    page = Paginator(filtered.order_by(*order), 30).get_page(request.GET.get("page"))
+    page = Paginator(listed, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "complaints/list.html",
         {
             "page": page,
             "show": show,
-            "tabs": [(name, TAB_LABELS[name], counts[name]) for name in tabs],
+            "tabs": [(name, label, counts[name]) for name, label in TAB_LABELS.items()],
             "severity": severity,
             "severities": Severity.choices,
             "query": f"show={show}&severity={severity}",

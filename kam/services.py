@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kam.messages import Message
 from kam.models import Notification, User
@@ -112,3 +113,14 @@ def notify_many(rows: list[Notification]) -> int:
     }
     Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True, batch_size=2000)
     return len(fresh)
+
+
+def notification_read(*, note: Notification) -> None:
+    """Opening a reminder marks it read (once: the first reading time stays)."""
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+
+
+def notifications_read_all(*, user: User) -> int:
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -4,13 +4,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
+from kam import selectors, services
 from kam.exporting import XLSX
-from kam.models import Export, ExportStatus, Notification, User
+from kam.forms import InboxFilterForm
+from kam.models import User
 from kam.notifications import kind_label
 from kam.registry import registry
 from kam.reminders import EXPORT_KEEP_DAYS
@@ -43,14 +45,9 @@ def home(request):
 
 @login_required
 def inbox(request):
-    qs = request.user.notifications.all()
-    show = request.GET.get("show", "unread")
-    kind = request.GET.get("kind", "")
-    kinds = sorted(set(qs.order_by().values_list("kind", flat=True)))
-    if show == "unread":
-        qs = qs.filter(read_at__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
+    kinds = selectors.notification_kinds(request.user)
+    show, kind = InboxFilterForm(request.GET, kinds=kinds).values()
+    qs = selectors.notifications_for(request.user, show=show, kind=kind)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -69,17 +66,15 @@ def inbox(request):
 @login_required
 @require_POST
 def notification_open(request, pk):
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    note = selectors.notification_for_user(request.user, pk)
+    services.notification_read(note=note)
     return redirect(note.url or "inbox")
 
 
 @login_required
 @require_POST
 def inbox_read_all(request):
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    services.notifications_read_all(user=request.user)
     return redirect("inbox")
 
 
@@ -88,14 +83,14 @@ def inbox_read_all(request):
 
 @login_required
 def export_status(request, pk):
-    export = get_object_or_404(Export, pk=pk, owner=request.user)
+    export = selectors.export_for_owner(request.user, pk)
     template = "kam/_export_progress.html" if request.htmx else "kam/export_status.html"
     return render(request, template, {"export": export, "keep_days": EXPORT_KEEP_DAYS})
 
 
 @login_required
 def export_download(request, pk):
-    export = get_object_or_404(Export, pk=pk, owner=request.user, status=ExportStatus.DONE)
+    export = selectors.export_for_owner(request.user, pk, done=True)
     if not export.file:  # removed by the exports_cleanup job
         raise Http404
     return FileResponse(

@@ -11,6 +11,7 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kam import roles
 from kam.models import User
 from kam.money import money_sum, money_text
 from kam.registry import WorkItem
@@ -21,7 +22,7 @@ from receivables.services.common import receivables_url
 
 
 def items(user: User, today: dt.date) -> list[WorkItem]:
-    if not (user.is_active and user.role == Role.SALES_VP):
+    if not (roles.is_active_user(user) and user.role == Role.SALES_VP):
         return []
     threshold = settings.WORKBENCH_OVERDUE_THRESHOLD
     over = (

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from accounts.forms import (
     LoanRequestForm,
     MajorMatterForm,
     ReviewForm,
+    SearchForm,
     active_kams,
 )
 from accounts.models import ArchiveLoan, HandOver, KeyAccount
@@ -175,12 +175,9 @@ def loan_withdraw(request, loan_pk):
 def access_log(request):
     if not roles.can_read_access_log(request.user):
         raise PermissionDenied
-    qs = selectors.access_log()
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(
-            Q(account__name__icontains=q) | Q(user__name__icontains=q) | Q(user__username=q)
-        )
+    form = SearchForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    qs = selectors.access_log(q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/access_log.html", {"page": page, "q": q})
 

@@ -4,9 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,56 +22,18 @@ from accounts.forms import (
 )
 from accounts.models import AccountEvent, Contact, FinancialReport
 from accounts.models.access import AccessAction
-from accounts.models.archive import Tier
 from kam import roles
 from kam.exporting import attachment, file_name
 from kam.forms import add_service_error
-from kam.models import Team
 from kam.registry import registry
-from kam.roles import Role
-
-# Strategic first: the stored codes would sort alphabetically.
-TIER_RANK = Case(
-    When(tier=Tier.STRATEGIC, then=Value(0)),
-    When(tier=Tier.IMPORTANT, then=Value(1)),
-    default=Value(2),
-)
-SORTS = {
-    "name": "name",
-    "-name": "-name",
-    "tier": TIER_RANK,
-    "owner": "owner__name",
-    "status": "status",
-    "updated": "-updated_at",
-}
 
 
 def _filtered_accounts(user, params):
-    qs = selectors.accounts_visible_to(user)
-    owners = active_kams().filter(pk__in=qs.values("owner"))
-    teams = Team.objects.filter(members__in=owners).distinct()
+    owners, teams = selectors.list_filter_choices(user)
     form = AccountFilterForm(params or None, owners=owners, teams=teams)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            q = data["q"].strip()
-            qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q))
-        for field in ("tier", "status"):
-            if data[field]:
-                qs = qs.filter(**{field: data[field]})
-        if data["owner"]:
-            qs = qs.filter(owner=data["owner"])
-        if data["team"]:
-            qs = qs.filter(owner__team=data["team"])
-        if data["industry"]:
-            qs = qs.filter(industry__icontains=data["industry"])
-        if not data["archived"]:
-            qs = qs.filter(is_archived=False)
-    else:
-        qs = qs.filter(is_archived=False)
+    filters = form.cleaned_data if form.is_valid() else {}
     sort = params.get("sort", "name")
-    qs = qs.order_by(SORTS.get(sort, "name"), "name", "pk")
-    return form, qs, sort
+    return form, selectors.accounts_filtered(user, filters, sort), sort
 
 
 @login_required
@@ -81,12 +42,7 @@ def account_list(request):
         return redirect("accounts:lookup")
     form, qs, sort = _filtered_accounts(request.user, request.GET)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    # Count contacts for the 25 rows shown only: an annotation would group the whole list.
-    counts = dict(
-        Contact.objects.filter(account__in=[a.pk for a in page], is_active=True)
-        .values_list("account")
-        .annotate(n=Count("pk"))
-    )
+    counts = selectors.active_contact_counts(page)
     for account in page:
         account.contact_count = counts.get(account.pk, 0)
     query = request.GET.copy()
@@ -149,7 +105,7 @@ def account_detail(request, pk):
 
 
 def _owner_choices(user):
-    return active_kams() if user.role == Role.ADMIN else None
+    return active_kams() if roles.is_admin(user) else None
 
 
 @login_required
@@ -221,13 +177,13 @@ def _detail_section(pk, section: str):
 
 def _child_form(request, pk, form_class, model, child_pk, save, title, section):
     account = selectors.account_for_owner(request.user, pk)
-    instance = get_object_or_404(model, pk=child_pk, account=account) if child_pk else None
+    instance = selectors.archive_child(model, account, child_pk) if child_pk else None
     form = form_class(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
         # The bound form has already written the new values onto `instance`; the service
         # compares against the stored row, so it gets a fresh copy.
-        stored = model.objects.get(pk=instance.pk) if instance else None
+        stored = selectors.archive_child(model, account, instance.pk) if instance else None
         try:
             save(account, data, stored)
         except ValidationError as exc:
@@ -271,7 +227,7 @@ def report_add(request, pk):
 @login_required
 def report_file(request, pk, report_pk):
     grant = selectors.archive_for_user(request.user, pk)
-    report = get_object_or_404(FinancialReport, pk=report_pk, account=grant.account)
+    report = selectors.archive_child(FinancialReport, grant.account, report_pk)
     if not report.file:
         raise Http404
     services.access_record(

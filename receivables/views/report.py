@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts.forms import active_kams
 from accounts.selectors import accounts_visible_to
-from kam import roles
+from kam import drill, roles
+from kam.drill import Level
 from kam.models import Team
 from kam.money import money_text
-from kam.roles import COMPANY_WIDE, Role
 from receivables.aging import BUCKET_KEYS, BUCKET_LABELS, BUCKET_TONES
 from receivables.charts import Bar, bar_chart
 from receivables.forms import ReceivablesFilterForm
@@ -28,12 +28,17 @@ from receivables.selectors.account import Aging
 ROWS_PER_PAGE = 50
 
 
+# The rows each drill-down step lists: the company its teams, a team its KAMs, a KAM her
+# accounts.
+ROWS_OF = {Level.COMPANY: "team", Level.TEAM: "kam", Level.KAM: "account"}
+
+
 def _default_level(user, team, owner) -> str:
     if owner is not None:
-        return "account"
-    if team is not None or user.role == Role.SALES_MANAGER:
-        return "kam"
-    return "team" if user.role in COMPANY_WIDE else "account"
+        return ROWS_OF[Level.KAM]
+    if team is not None:
+        return ROWS_OF[Level.TEAM]
+    return ROWS_OF.get(drill.start(user), "account")
 
 
 def _link(**params) -> str:
@@ -87,6 +92,19 @@ def _collection_chart(series):
     )
 
 
+def _step_url(step: drill.Step, period: str) -> str:
+    if step.level is Level.COMPANY:
+        return _link(period=period)
+    if step.level is Level.TEAM:
+        return _link(team=step.team.pk, by="kam", period=period)
+    return _link(owner=step.kam.pk, by="account", period=period)
+
+
+def _crumbs(user, team, owner, period: str) -> list[tuple[str, str]]:
+    """The same trail as the compliance dashboard's."""
+    return [(s.label, _step_url(s, period)) for s in drill.trail(user, team=team, kam=owner)]
+
+
 def _filters(request):
     user = request.user
     visible = accounts_visible_to(user)
@@ -105,6 +123,7 @@ def receivables(request):
     today = timezone.localdate()
     form, team, owner, level, period = _filters(request)
     level = level or _default_level(user, team, owner)
+    top = drill.start(user)
     period = period or "month"
     accounts = report.scoped_accounts(user, team, owner)
     total, credit = report.aging_total(accounts, today)
@@ -123,8 +142,9 @@ def receivables(request):
         "receivables/report.html",
         {
             "form": form,
-            "show_team": user.role in COMPANY_WIDE,
-            "show_owner": user.role in COMPANY_WIDE or user.role == Role.SALES_MANAGER,
+            "show_team": top is Level.COMPANY,
+            "show_owner": top in {Level.COMPANY, Level.TEAM},
+            "crumbs": _crumbs(user, team, owner, period),
             "team": team,
             "owner": owner,
             "level": level,
@@ -139,8 +159,6 @@ def receivables(request):
             "aging_chart": _aging_chart(total),
             "collection_chart": _collection_chart(series),
             "query": query.urlencode(),
-            "company_url": _link(period=period),
-            "team_url": _link(team=owner.team_id if owner else None, by="kam", period=period),
             "today": today,
         },
     )

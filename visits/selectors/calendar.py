@@ -174,7 +174,7 @@ def _schedule_scope(user: User) -> Q:
     scope = Q()
     if roles.has_own_schedule(user):
         scope |= Q(visitor=user)
-    if user.is_active and user.role == Role.KAM:
+    if roles.reach(user) is roles.Reach.OWN:  # a KAM: what is scheduled at her accounts
         scope |= Q(account__owner=user)
     return scope
 

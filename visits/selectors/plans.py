@@ -15,7 +15,7 @@ from accounts.models import Contact, KeyAccount
 from accounts.models.archive import Status, Tier
 from kam.models import User
 from kam.periods import period_label
-from kam.roles import COMPANY_WIDE, Role
+from kam.roles import in_scope
 from visits import rules
 from visits.models import ItineraryChange, PlanLine, PlanTransition, Visit, VisitPlan
 from visits.models.choices import RuleKind
@@ -28,22 +28,10 @@ from visits.selectors.requirements import plan_requirements
 PLANNED_TIERS = (Tier.STRATEGIC, Tier.IMPORTANT)
 
 
-def team_members(manager: User) -> QuerySet[User]:
-    return User.objects.filter(team__manager=manager)
-
-
 def plans_visible_to(user: User) -> QuerySet[VisitPlan]:
     """A KAM her own plans, a sales manager his team's, the sales VP, GM and admins all."""
     qs = VisitPlan.objects.select_related("kam", "kam__team", "decided_by")
-    if not (user.is_authenticated and user.is_active):
-        return qs.none()
-    if user.role in COMPANY_WIDE:
-        return qs
-    if user.role == Role.KAM:
-        return qs.filter(kam=user)
-    if user.role == Role.SALES_MANAGER:
-        return qs.filter(kam__in=team_members(user).values("pk"))
-    return qs.none()
+    return in_scope(qs, user, "kam")
 
 
 def plans_waiting(user: User) -> QuerySet[VisitPlan]:

@@ -11,13 +11,13 @@ from itertools import islice
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import KeyAccount
 from accounts.selectors import accounts_visible_to
+from kam import roles
 from kam.models import User
-from kam.roles import COMPANY_WIDE, Role
 from visits.models import (
     ItineraryChange,
     PlanLine,
@@ -29,20 +29,17 @@ from visits.models import (
 from visits.models.plans import LineReview
 from visits.months import month_end
 from visits.selectors.documents import monthly_list, row_count
-from visits.selectors.plans import team_members
 
 
 def recordable_accounts(user: User) -> QuerySet[KeyAccount]:
     """Accounts a user may record a visit to: a KAM her own, a sales manager his team's,
     executives any (§13 sends the VPs and the GM to every key account)."""
-    if not (user.is_authenticated and user.is_active):
+    if not roles.can_record_visits(user):
         return KeyAccount.objects.none()
-    if user.role in {Role.TECH_VP, Role.EXEC_VP}:
-        qs = KeyAccount.objects.select_related("owner")
-    elif user.role in {Role.KAM, Role.SALES_MANAGER, Role.SALES_VP, Role.GM}:
+    if roles.has_scope(user):
         qs = accounts_visible_to(user)
-    else:
-        return KeyAccount.objects.none()
+    else:  # the technical and executive VPs keep no list, and visit any account
+        qs = KeyAccount.objects.select_related("owner")
     return qs.filter(is_archived=False)
 
 
@@ -50,16 +47,11 @@ def visits_visible_to(user: User) -> QuerySet[Visit]:
     """Her own visits and every visit to her accounts for a KAM; his team's and his own for
     a sales manager; the whole company for the sales VP, GM and administrators."""
     qs = Visit.objects.select_related("account", "visitor", "plan_line", "record")
-    if not (user.is_authenticated and user.is_active):
+    if not roles.is_active_user(user):
         return qs.none()
-    if user.role in COMPANY_WIDE:
-        return qs
-    if user.role == Role.KAM:
-        return qs.filter(Q(visitor=user) | Q(account__owner=user))
-    if user.role == Role.SALES_MANAGER:
-        team = team_members(user).values("pk")
-        return qs.filter(Q(visitor=user) | Q(visitor__in=team) | Q(account__owner__in=team))
-    return qs.filter(visitor=user)
+    if not roles.has_scope(user):  # an executive without a list: the visits she made
+        return qs.filter(visitor=user)
+    return roles.in_scope(qs, user, "visitor", "account__owner")
 
 
 def visit_for_user(user: User, pk: int) -> Visit:
@@ -84,15 +76,7 @@ def visit_for_visitor(user: User, pk: int) -> Visit:
 
 def records_visible_to(user: User) -> QuerySet[VisitRecord]:
     qs = VisitRecord.objects.select_related("kam", "kam__team", "reviewed_by")
-    if not (user.is_authenticated and user.is_active):
-        return qs.none()
-    if user.role in COMPANY_WIDE:
-        return qs
-    if user.role == Role.KAM:
-        return qs.filter(kam=user)
-    if user.role == Role.SALES_MANAGER:
-        return qs.filter(kam__in=team_members(user).values("pk"))
-    return qs.none()
+    return roles.in_scope(qs, user, "kam")
 
 
 def record_transitions(record: VisitRecord) -> QuerySet[RecordTransition]:

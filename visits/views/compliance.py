@@ -18,7 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.selectors import accounts_visible_to
-from kam import periods, roles
+from kam import drill, periods, roles
+from kam.drill import Level
 from kam.models import Team, User
 from kam.roles import Role
 from visits import compliance as c
@@ -145,17 +146,16 @@ def _page(request, template: str, *, period, board, crumbs, **extra):
     return render(request, template, context)
 
 
+def _step_url(step: drill.Step, period: c.Period) -> str:
+    if step.level is Level.COMPANY:
+        return _url("visits:compliance", period)
+    if step.level is Level.TEAM:
+        return _url("visits:compliance_team", period, step.team.pk)
+    return _url("visits:compliance_kam", period, step.kam.pk)
+
+
 def _crumbs(period: c.Period, user: User, *, team: Team | None = None, kam: User | None = None):
-    crumbs = []
-    if roles.is_company_wide(user):
-        crumbs.append((_("Company"), _url("visits:compliance", period)))
-    if kam is not None and team is None:
-        team = kam.team
-    if team is not None and roles.sees_team_compliance(user, team.manager_id):
-        crumbs.append((team.name, _url("visits:compliance_team", period, team.pk)))
-    if kam is not None:
-        crumbs.append((str(kam), _url("visits:compliance_kam", period, kam.pk)))
-    return crumbs
+    return [(s.label, _step_url(s, period)) for s in drill.trail(user, team=team, kam=kam)]
 
 
 def _require_dashboard(user: User) -> None:
@@ -169,12 +169,13 @@ def compliance_home(request):
     user = request.user
     _require_dashboard(user)
     period = c.parse_period(request.GET.get("p"), timezone.localdate())
-    if user.role == Role.SALES_MANAGER:
-        team = Team.objects.filter(manager=user).first()
+    level = drill.start(user)
+    if level is Level.TEAM:
+        team = drill.led_team(user)
         if team is None:
             raise Http404
         return redirect(_url("visits:compliance_team", period, team.pk))
-    if user.role == Role.KAM:
+    if level is Level.KAM:
         return redirect(_url("visits:compliance_kam", period, user.pk))
     return _company(request, period)
 
@@ -209,10 +210,10 @@ def _company(request, period: c.Period):
 def compliance_team(request, pk: int):
     user = request.user
     _require_dashboard(user)
-    if user.role == Role.KAM:
+    if drill.start(user) is Level.KAM:  # a KAM's drill-down starts at herself
         raise PermissionDenied
     team = None if pk == 0 else get_object_or_404(Team.objects.select_related("manager"), pk=pk)
-    if not roles.sees_team_compliance(user, team.manager_id if team else None):
+    if not roles.sees_team(user, team.manager_id if team else None):
         raise Http404
     today, rule_list = _prepare()
     period = c.parse_period(request.GET.get("p"), today)
@@ -253,7 +254,7 @@ def _worst_first(row: Row) -> tuple:
 def _kam_for(user: User, pk: int) -> User:
     _require_dashboard(user)
     kam = get_object_or_404(User.objects.select_related("team"), pk=pk, role=Role.KAM)
-    if not roles.sees_kam_compliance(user, kam):
+    if not roles.sees_person(user, kam):
         raise Http404
     return kam
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kam import roles
+from kam import drill, roles
 from kam.exporting import file_name
-from kam.models import Team
 from visits.exports import plan_workbook, xlsx_response
+from visits.forms.lists import MonthlyListFilterForm
 from visits.forms.plans import LineChoices, PlanLineFormSet, ReviewForm, line_initial
 from visits.models.choices import Purpose
 from visits.models.plans import PlanStatus
@@ -33,10 +33,11 @@ def plan_list(request):
     user = request.user
     if not roles.can_use_plans(user):
         raise PermissionDenied
-    month = parse_month(request.GET.get("month"))
-    status = request.GET.get("status", "")
-    team = request.GET.get("team", "")
-    team_id = int(team) if team.isdigit() else None
+    filters = MonthlyListFilterForm(
+        request.GET, statuses=selectors.PLAN_FILTER_STATUSES, teams=drill.teams_to_filter(user)
+    ).values()
+    month, status, team = filters["month"], filters["status"], filters["team"]
+    team_id = team.pk if team else None
     qs = selectors.plans_list(user, month=month, status=status, team=team_id)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -49,7 +50,7 @@ def plan_list(request):
         "team": team_id,
         "query": query.urlencode(),
         "statuses": PlanStatus.choices,
-        "teams": Team.objects.all() if user.role in roles.COMPANY_WIDE else [],
+        "teams": drill.teams_to_filter(user),
         "can_write": roles.can_write_plan(user),
         "can_review": roles.can_review_plan(user),
     }

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kam import roles
+from kam import drill, roles
 from kam.exporting import export_start
 from kam.forms import add_service_error
 from kam.inputs import form_error_messages
-from kam.models import Team
 from kam.roles import Role
+from visits.forms.lists import MonthlyListFilterForm
 from visits.forms.records import ItineraryChangeForm, RecordReviewForm, VisitForm
 from visits.models import PlanLine, Visit
 from visits.models.choices import Purpose
@@ -38,10 +38,11 @@ def record_list(request):
     user = request.user
     if not roles.can_use_plans(user):
         raise PermissionDenied
-    month = parse_month(request.GET.get("month"))
-    status = request.GET.get("status", "")
-    team = request.GET.get("team", "")
-    team_id = int(team) if team.isdigit() else None
+    filters = MonthlyListFilterForm(
+        request.GET, statuses=selectors.RECORD_FILTER_STATUSES, teams=drill.teams_to_filter(user)
+    ).values()
+    month, status, team = filters["month"], filters["status"], filters["team"]
+    team_id = team.pk if team else None
     qs = selectors.records_list(user, month=month, status=status, team=team_id)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -56,7 +57,7 @@ def record_list(request):
             "team": team_id,
             "query": query.urlencode(),
             "statuses": RecordStatus.choices,
-            "teams": Team.objects.all() if user.role in roles.COMPANY_WIDE else [],
+            "teams": drill.teams_to_filter(user),
             "today": timezone.localdate(),
             "last_month": add_months(this_month(), -1),
             "can_record": roles.can_record_visits(user),

@@ -2,53 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Contact
-from accounts.selectors import archives_readable_by
 from kam import roles
 from kam.inputs import form_error_messages
+from visits.forms.lists import MonthFilterForm
 from visits.forms.records import SpotCheckForm
-from visits.models import Visit
 from visits.models.records import SpotResult
 from visits.months import add_months, parse_month, this_month
 from visits.selectors import spot_checks as selectors
 from visits.services import spot_checks as services
-
-
-def _contacts(account_ids) -> dict[int, list[Contact]]:
-    out: dict[int, list[Contact]] = defaultdict(list)
-    for contact in Contact.objects.filter(account__in=account_ids, is_active=True):
-        out[contact.account_id].append(contact)
-    return out
-
-
-def _phones(user, checks, contacts) -> dict[int, list[Contact]]:
-    """Whom the checker may call, per account: contacts with a number, and only on accounts
-    whose archive he may read (contacts are archive material, SPEC §2)."""
-    readable = set(
-        archives_readable_by(user)
-        .filter(pk__in={c.visit.account_id for c in checks})
-        .values_list("pk", flat=True)
-    )
-    return {
-        account: [c for c in people if c.phone]
-        for account, people in contacts.items()
-        if account in readable
-    }
-
-
-CHECKS_PER_PAGE = 50
 
 
 def _page_url(month) -> str:
@@ -61,18 +31,9 @@ def spot_check_list(request):
     if not roles.can_see_spot_checks(user):
         raise PermissionDenied
     # Records arrive by the 5th: by default the checks are about last month.
-    month = parse_month(request.GET.get("month"), default=add_months(this_month(), -1))
-    # A page at a time: a sales manager of a large team has hundreds of checks in a month,
-    # each with its own little form. The month's ids are paged in Python: with LIMIT in the
-    # SQL, PostgreSQL walked every visit by date looking for the month's few checks (1 s at
-    # --scale 20000).
-    visible = selectors.spot_checks_visible_to(user)
-    ids = list(
-        visible.filter(month=month).order_by("visit__visited_on", "pk").values_list("pk", flat=True)
-    )
-    page = Paginator(ids, CHECKS_PER_PAGE).get_page(request.GET.get("page"))
-    by_pk = visible.in_bulk(list(page.object_list))
-    checks = [by_pk[pk] for pk in page.object_list]
+    month = MonthFilterForm(request.GET, default=add_months(this_month(), -1)).values()["month"]
+    page = selectors.spot_checks_page(user, month, request.GET.get("page"))
+    checks = page.object_list
     context = {
         "month": month,
         "checks": checks,
@@ -84,13 +45,9 @@ def spot_check_list(request):
         population = selectors.spot_check_population(user, month)
         context["population"] = population.count()
         if not page.paginator.count:
-            context["proposal"] = list(
-                Visit.objects.filter(pk__in=selectors.spot_check_sample(user, month))
-                .select_related("account", "visitor")
-                .order_by("visited_on", "pk")
-            )
-        contacts = _contacts({c.visit.account_id for c in checks})
-        context["phones"] = _phones(user, checks, contacts)
+            context["proposal"] = selectors.proposed_visits(user, month)
+        contacts = selectors.active_contacts({c.visit.account_id for c in checks})
+        context["phones"] = selectors.phones(user, checks, contacts)
         context["forms"] = {
             c.pk: SpotCheckForm(
                 prefix=f"c{c.pk}",
@@ -135,10 +92,8 @@ def spot_checks_start(request):
 def spot_check_record(request, pk):
     if not roles.can_spot_check(request.user):
         raise PermissionDenied
-    check = selectors.spot_checks_visible_to(request.user).filter(pk=pk).first()
-    if check is None:
-        raise Http404
-    contacts = list(Contact.objects.filter(account=check.visit.account_id))
+    check = selectors.spot_check_for_user(request.user, pk)
+    contacts = selectors.account_contacts(check.visit.account_id)
     form = SpotCheckForm(request.POST, prefix=f"c{check.pk}", contacts=contacts)
     try:
         if not form.is_valid():

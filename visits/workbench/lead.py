@@ -38,7 +38,7 @@ from visits.workbench import section_for
 
 def items(user: User, today: dt.date) -> list[WorkItem]:
     found: list[WorkItem] = []
-    if user.role == Role.SALES_MANAGER:
+    if roles.reach(user) is roles.Reach.TEAM:
         found += records_to_review(user) + spot_checks(user, today) + team_plans(user, today)
     if roles.can_review_plan(user):
         found += plans_to_review(user)
@@ -121,7 +121,8 @@ def team_plans(user: User, today: dt.date) -> list[WorkItem]:
         kam=OuterRef("pk"), month=following, submitted_at__isnull=False
     )
     n = (
-        User.objects.filter(team__manager=user, role=Role.KAM, is_active=True)
+        roles.team_of(user)
+        .filter(role=Role.KAM, is_active=True)
         .filter(Exists(serves))
         .exclude(Exists(submitted))
         .count()
