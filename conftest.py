@@ -37,10 +37,11 @@ def cast(db):
 # Data that migrations seed (frequency rules, complaint deadlines, analysis settings). A
 # transactional test (browser, real worker) flushes every table when it ends, so the seeds are
 # laid again, inside the test's own transaction, whenever a test finds them gone.
+# Each seed function lives in a plain module that its migration calls too.
 SEEDS = [
-    ("visits.migrations.0002_seed_frequency_rules", "seed", "visits.FrequencyRule"),
-    ("complaints.seeds", "seed_deadlines", "complaints.ComplaintDeadline"),
-    ("analysis.migrations.0002_seed_rules", "seed", "analysis.ChurnWeight"),
+    ("visits.FrequencyRule", "visits.seeds", "seed_frequency_rules"),
+    ("complaints.ComplaintDeadline", "complaints.seeds", "seed_deadlines"),
+    ("analysis.ChurnWeight", "analysis.seeds", "seed_rules"),
 ]
 
 
@@ -60,6 +61,6 @@ def _migration_seeds(request):
 
     from django.apps import apps
 
-    for module, func, model in SEEDS:
+    for model, module, func in SEEDS:
         if not apps.get_model(model).objects.exists():
-            getattr(importlib.import_module(module), func)(apps, None)
+            getattr(importlib.import_module(module), func)(apps)
