@@ -36,15 +36,8 @@ def cast(db):
 
 # Data that migrations seed (frequency rules, complaint deadlines, analysis settings). A
 # transactional test (browser, real worker) flushes every table when it ends, so the seeds are
-# laid again, inside the test's own transaction, whenever a test finds them gone.
-# Each seed function lives in a plain module that its migration calls too.
-SEEDS = [
-    ("visits.FrequencyRule", "visits.seeds", "seed_frequency_rules"),
-    ("complaints.ComplaintDeadline", "complaints.seeds", "seed_deadlines"),
-    ("analysis.ChurnWeight", "analysis.seeds", "seed_rules"),
-]
-
-
+# laid again, inside the test's own transaction, whenever a test finds them gone. The seed
+# functions live in plain modules that their migrations call too (kam/tests/once.py).
 @pytest.fixture(autouse=True)
 def _migration_seeds(request):
     marker = request.node.get_closest_marker("django_db")
@@ -57,10 +50,6 @@ def _migration_seeds(request):
         or (marker is not None and marker.kwargs.get("transaction"))
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    import importlib
+    from kam.tests.once import lay_seeds
 
-    from django.apps import apps
-
-    for model, module, func in SEEDS:
-        if not apps.get_model(model).objects.exists():
-            getattr(importlib.import_module(module), func)(apps)
+    lay_seeds()
