@@ -10,6 +10,7 @@ visitor, written out by hand (SPEC §2 and §6).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 
@@ -19,7 +20,9 @@ from django.urls import reverse
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview
+from kam.tests.cast import Cast, make_cast
 from kam.tests.matrix import LOG, Members, assert_cell, client_for, covers_every_url, parametrize
+from kam.tests.once import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +54,7 @@ MATRIX: dict[str, tuple] = {
 CRITERIA_POST = {"influential": "on"}
 
 
-@pytest.fixture
-def proposal(cast) -> TierProposal:
+def make_proposal(cast) -> TierProposal:
     review = TierReview.objects.create(
         period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31)
     )
@@ -66,6 +68,32 @@ def proposal(cast) -> TierProposal:
         share=Decimal(100),
         criteria=3,
     )
+
+
+# The cast and the proposal are built once for the module; each test gets its own copy of them,
+# and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    def build():
+        cast = make_cast()
+        return cast, make_proposal(cast)
+
+    yield from built_once(django_db_blocker, build)
+
+
+@pytest.fixture
+def cast_and_proposal(built, db):
+    return copy.deepcopy(built)
+
+
+@pytest.fixture
+def cast(cast_and_proposal) -> Cast:
+    return cast_and_proposal[0]
+
+
+@pytest.fixture
+def proposal(cast_and_proposal) -> TierProposal:
+    return cast_and_proposal[1]
 
 
 def _request(name, cast, proposal):

@@ -15,6 +15,7 @@ URL is in exactly one matrix.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -24,7 +25,7 @@ from django.utils import timezone
 from accounts.models import ArchiveAccess, KeyAccount
 from complaints import services
 from complaints.models import Channel, Complaint, ComplaintStatus, Severity
-from kam.tests.cast import Cast
+from kam.tests.cast import Cast, make_cast
 from kam.tests.factories import UserFactory
 from kam.tests.matrix import (
     ARCHIVE_READ,
@@ -38,6 +39,7 @@ from kam.tests.matrix import (
     covers_every_url,
     parametrize,
 )
+from kam.tests.once import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +83,8 @@ class Book:
         return reverse(name, args=[pk, self.complaint.pk])
 
 
-@pytest.fixture
-def book(cast) -> Book:
+def make_book() -> Book:
+    cast = make_cast()
     complaint = services.complaint_create(
         account=cast.account,
         by=cast.owner,
@@ -96,6 +98,23 @@ def book(cast) -> Book:
         },
     )
     return Book(cast, complaint)
+
+
+# The cast and the book are built once for the module; each test gets its own copy of them
+# and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def book_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_book)
+
+
+@pytest.fixture
+def book(book_built, db) -> Book:
+    return copy.deepcopy(book_built)
+
+
+@pytest.fixture
+def cast(book) -> Cast:
+    return book.cast
 
 
 def _snapshot() -> dict:

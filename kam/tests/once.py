@@ -10,7 +10,10 @@ Django's setUpTestData, for pytest's module-scoped fixtures:
     def sales(django_db_setup, django_db_blocker):
         yield from built_once(django_db_blocker, make_sales)
 
-The data is shared, not copied: tests read it, and what they write is rolled back with them.
+The fixture must be a direct argument of the test or of its function-scoped fixtures: one
+asked for by request.getfixturevalue would open after the test's transaction, inside it.
+The rows are rolled back after each test, the Python objects are not: a module whose tests
+change the objects they hold hands each test a copy.deepcopy of them (as setUpTestData does).
 Not for transactional tests (browser, live server), which need no transaction around them.
 """
 

@@ -15,6 +15,7 @@ URL is in exactly one matrix (complaints/tests/test_permissions.py has the compl
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ArchiveAccess, KeyAccount
-from kam.tests.cast import Cast
+from kam.tests.cast import Cast, make_cast
 from kam.tests.factories import AccountFactory, UserFactory
 from kam.tests.matrix import (
     ARCHIVE_READ,
@@ -38,6 +39,7 @@ from kam.tests.matrix import (
     covers_every_url,
     parametrize,
 )
+from kam.tests.once import built_once
 from receivables import services
 from receivables.models import CollectionAction, Contract, Invoice, Payment, Reconciliation
 
@@ -105,8 +107,8 @@ class Books:
         return method, reverse(name, args=args), posts.get(name, {})
 
 
-@pytest.fixture
-def books(cast) -> Books:
+def make_books() -> Books:
+    cast = make_cast()
     account, owner = cast.account, cast.owner
     today = timezone.localdate()
     contract = services.contract_save(
@@ -141,6 +143,23 @@ def books(cast) -> Books:
         method="transfer",
     )
     return Books(cast, contract, invoice, payment)
+
+
+# The cast and the books are built once for the module; each test gets its own copy of them
+# and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def books_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_books)
+
+
+@pytest.fixture
+def books(books_built, db) -> Books:
+    return copy.deepcopy(books_built)
+
+
+@pytest.fixture
+def cast(books) -> Cast:
+    return books.cast
 
 
 def _state(books: Books) -> dict:

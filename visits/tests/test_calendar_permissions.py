@@ -13,11 +13,15 @@ the cast, a technical VP, the GM office and an anonymous visitor, written out by
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import time_machine
 from django.urls import reverse
 
+from kam.tests.cast import make_cast
 from kam.tests.matrix import LOG, Members, assert_cell, client_for, covers_every_url, parametrize
+from kam.tests.once import built_once
 from visits.models import CalendarFeed
 from visits.services.calendar import calendar_feed_create
 from visits.tests.calendar_fixtures import NOW, Month, make_month
@@ -69,13 +73,25 @@ def _user(month: Month, member: str):
     return Members(month.cast, **extra).user(member)
 
 
-@pytest.fixture
-def month(cast) -> Month:
+def make_subscribed_month() -> Month:
+    cast = make_cast()
     with time_machine.travel(NOW, tick=False):
         month = make_month(cast)
         for member in SUBSCRIBERS:
             calendar_feed_create(user=_user(month, member))
     return month
+
+
+# The month is built once for the module; each test gets its own copy of it, and its writes
+# are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def month_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_subscribed_month)
+
+
+@pytest.fixture
+def month(month_built, db) -> Month:
+    return copy.deepcopy(month_built)
 
 
 @parametrize(MATRIX, MEMBERS, row="row")

@@ -14,6 +14,7 @@ visits/urls.py for every role, written out by hand.
 
 from __future__ import annotations
 
+import copy
 from functools import partial
 
 import pytest
@@ -22,6 +23,7 @@ from django.urls import reverse
 from kam.roles import Role
 from kam.tests.factories import UserFactory
 from kam.tests.matrix import LOG, assert_cell, client_for, covers_every_url, parametrize
+from kam.tests.once import built_once
 from visits.tests.compliance_data import build_people
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +64,7 @@ MATRIX: dict[str, tuple] = {
 # fmt: on
 
 
-@pytest.fixture
-def world():
+def make_world():
     company = build_people()
     users = {
         "owner": company.kams["A"],
@@ -80,6 +81,18 @@ def world():
         "anonymous": None,
     }
     return company, users
+
+
+# The company is built once for the module; each test gets its own copy of it, and its writes
+# are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_world)
+
+
+@pytest.fixture
+def world(world_built, db):
+    return copy.deepcopy(world_built)
 
 
 def url_of(company, name: str) -> str:

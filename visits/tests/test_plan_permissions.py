@@ -15,6 +15,7 @@ Rules the table encodes:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
@@ -25,7 +26,7 @@ from django.urls import reverse
 
 from kam.models import Export
 from kam.roles import Role
-from kam.tests.cast import Cast
+from kam.tests.cast import Cast, make_cast
 from kam.tests.matrix import (
     LOG,
     Members,
@@ -35,6 +36,7 @@ from kam.tests.matrix import (
     extra_members,
     parametrize,
 )
+from kam.tests.once import built_once
 from visits.models import PlanLine, SpotCheck, Visit, VisitPlan, VisitRecord
 from visits.models.plans import PlanStatus
 from visits.models.records import RecordStatus, SpotResult
@@ -150,8 +152,8 @@ class World:
         return method, url, posts.get(name, {})
 
 
-@pytest.fixture
-def world(cast) -> World:
+def make_world() -> World:
+    cast = make_cast()
     with time_machine.travel(NOW, tick=False):
         office = make_office(cast)
         owner = cast.owner
@@ -182,7 +184,7 @@ def world(cast) -> World:
             visit=visit, month=dt.date(2026, 6, 1), checker=cast.manager
         )
         assert office.accounts[0] == cast.account
-        yield World(
+        return World(
             cast,
             extra_members("tech_vp")["tech_vp"],
             draft,
@@ -192,6 +194,19 @@ def world(cast) -> World:
             record,
             check,
         )
+
+
+# The cast and the world are built once for the module; each test gets its own copy of them,
+# at NOW, and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_world)
+
+
+@pytest.fixture
+def world(world_built, db):
+    with time_machine.travel(NOW, tick=False):
+        yield copy.deepcopy(world_built)
 
 
 def _expected_location(world: World, target: str, *, user) -> str:

@@ -11,6 +11,7 @@ Rules the table encodes:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +21,7 @@ import time_machine
 from django.urls import reverse
 
 from kam.models import Notification
-from kam.tests.cast import Cast
+from kam.tests.cast import Cast, make_cast
 from kam.tests.matrix import (
     LOG,
     Members,
@@ -30,6 +31,7 @@ from kam.tests.matrix import (
     extra_members,
     parametrize,
 )
+from kam.tests.once import built_once
 from visits.models import ExecutiveSchedule, ScheduledVisit
 from visits.services import schedule as services
 from visits.tests.plan_fixtures import SH
@@ -104,8 +106,8 @@ class World:
         return method, reverse(name, args=args), posts.get(name, {})
 
 
-@pytest.fixture
-def world(cast):
+def make_world() -> World:
+    cast = make_cast()
     with time_machine.travel(NOW, tick=False):
         extra = extra_members("gm_office", "tech_vp", "exec_vp")
         gm_office, tech_vp, exec_vp = extra["gm_office"], extra["tech_vp"], extra["exec_vp"]
@@ -116,7 +118,20 @@ def world(cast):
             .order_by("month")
             .first()
         )
-        yield World(cast, gm_office, tech_vp, exec_vp, schedule, item, told)
+        return World(cast, gm_office, tech_vp, exec_vp, schedule, item, told)
+
+
+# The cast and the world are built once for the module; each test gets its own copy of them,
+# at NOW, and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_world)
+
+
+@pytest.fixture
+def world(world_built, db):
+    with time_machine.travel(NOW, tick=False):
+        yield copy.deepcopy(world_built)
 
 
 def _expected_location(target: str, *, year: int) -> str:
