@@ -37,14 +37,8 @@ def cast(db):
 
 # Data that migrations seed (frequency rules, complaint deadlines, analysis settings). A
 # transactional test (browser, real worker) flushes every table when it ends, so the seeds are
-# laid again, inside the test's own transaction, whenever a test finds them gone.
-SEEDS = [
-    ("visits.migrations.0002_seed_frequency_rules", "seed", "visits.FrequencyRule"),
-    ("complaints.seeds", "seed_deadlines", "complaints.ComplaintDeadline"),
-    ("analysis.migrations.0002_seed_rules", "seed", "analysis.ChurnWeight"),
-]
-
-
+# laid again, inside the test's own transaction, whenever a test finds them gone. The seed
+# functions live in plain modules that their migrations call too (kam/tests/once.py).
 @pytest.fixture(autouse=True)
 def _migration_seeds(request):
     marker = request.node.get_closest_marker("django_db")
@@ -57,13 +51,9 @@ def _migration_seeds(request):
         or (marker is not None and marker.kwargs.get("transaction"))
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    import importlib
+    from kam.tests.once import lay_seeds
 
-    from django.apps import apps
-
-    for module, func, model in SEEDS:
-        if not apps.get_model(model).objects.exists():
-            getattr(importlib.import_module(module), func)(apps, None)
+    lay_seeds()
 
 
 def pytest_sessionstart(session):

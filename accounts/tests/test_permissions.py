@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
@@ -36,25 +36,11 @@ from kam.models import Notification
 from kam.roles import Role
 from kam.tests.cast import Cast
 from kam.tests.factories import LoanFactory, UserFactory
+from kam.tests.matrix import CAST_MEMBERS, LOG, Members, assert_cell, covers_every_url, parametrize
 
 pytestmark = pytest.mark.django_db
 
-MEMBERS = (
-    "owner",
-    "other_kam",
-    "manager",
-    "other_manager",
-    "sales_vp",
-    "gm",
-    "admin",
-    "staff",
-    "staff_loan",
-    "staff_expired",
-    "anonymous",
-)
-
-# A cell is a status code, or a redirect (302) to a named page:
-LOG = "302 login"
+# A cell is a status code, or a redirect (302) to a named page (LOG: the login page):
 LKP = "302 lookup"
 ARC = "302 detail"  # the archive itself: who can already read it needs no loan
 LNS = "302 loans"
@@ -62,7 +48,7 @@ INB = "302 inbox"
 HOM = "302 home"
 ADM = "302 admin_login"
 
-# Columns follow MEMBERS: owner KAM, KAM of another team, the owner's sales manager, another
+# Columns follow CAST_MEMBERS: owner KAM, KAM of another team, the owner's sales manager, another
 # sales manager, sales VP, GM, administrator, staff without a loan, staff with an active loan,
 # staff whose loan has expired, nobody signed in.
 # fmt: off
@@ -134,7 +120,7 @@ class World:
     notification: Notification
 
     def user(self, member: str):
-        return None if member == "anonymous" else getattr(self.cast, member)
+        return Members(self.cast).user(member)
 
     def request(self, name: str) -> tuple[str, str, dict]:
         """(method, url, data) for a URL name."""
@@ -193,13 +179,6 @@ def world(cast) -> World:
     return World(cast, event, report, pending, active, handover, notification)
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _expected_location(world: World, target: str) -> str:
     return {
         "login": reverse("login"),
@@ -219,26 +198,14 @@ def _body(response) -> bytes:
     return response.content
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MATRIX, CAST_MEMBERS)
 def test_matrix(world, name, member, expected):
     method, url, data = world.request(name)
-    response = getattr(_client_for(world.user(member)), method)(url, data)
+    response = getattr(Members(world.cast).client(member), method)(url, data)
     _body(response)
 
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
-        location = response.headers["Location"]
-        assert location.split("?")[0] == _expected_location(world, target)
+    where = partial(_expected_location, world)
+    assert_cell(response, expected, where, f"{method.upper()} {url} as {member}")
     _check_effects(world, name, member, response.status_code)
 
 
@@ -263,28 +230,11 @@ def _check_effects(world: World, name: str, member: str, status: int) -> None:
         assert pending.status == LoanStatus.PENDING
 
 
-def _url_names(patterns, namespace=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin":
-                continue  # Django's own admin; the matrix checks its door
-            prefix = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _url_names(p.url_patterns, prefix)
-        elif isinstance(p, URLPattern) and p.name:
-            yield namespace + p.name
-
-
-# Apps with their own matrix module (visits/tests/…) check their namespace there.
-OWN_MATRIX_NAMESPACES = ("visits:", "analysis:", "appraisal:", "receivables:", "complaints:")
-
-
 def test_matrix_covers_every_url():
-    names = {
-        n
-        for n in set(_url_names(get_resolver().url_patterns)) - NOT_IN_MATRIX
-        if not n.startswith(OWN_MATRIX_NAMESPACES)
-    }
-    assert names == set(MATRIX) - {"admin:index"}
+    """The project's own URLs and accounts'; every other namespace has a matrix of its own
+    (kam/tests/test_matrix_coverage.py says which)."""
+    covers_every_url("", MATRIX, leave=NOT_IN_MATRIX)
+    covers_every_url("accounts", MATRIX)
 
 
 # The list (一览表) ------------------------------------------------------------------------

@@ -1,25 +1,14 @@
-"""Seed the tier review thresholds and the churn reasons with their defaults."""
+"""Seed the tier review thresholds and the churn reasons with their defaults: analysis/seeds.py
+holds them, so the test suite lays the same rows again after a transactional test empties the
+tables."""
 
 from django.db import migrations
 
-CHURN = {  # reason: (threshold, weight); the same as analysis.churn.DEFAULTS
-    "revenue_drop": (30, 3),
-    "receivables_overdue": (60, 3),
-    "visits_missed": (45, 2),
-    "complaints_open": (2, 1),
-    "complaints_overdue": (0, 2),
-    "decision_maker": (180, 2),
-}
+from analysis.seeds import seed_rules
 
 
 def seed(apps, schema_editor):
-    TierRule = apps.get_model("analysis", "TierRule")
-    ChurnWeight = apps.get_model("analysis", "ChurnWeight")
-    TierRule.objects.get_or_create(pk=1)
-    for reason, (threshold, weight) in CHURN.items():
-        ChurnWeight.objects.get_or_create(
-            reason=reason, defaults={"threshold": threshold, "weight": weight}
-        )
+    seed_rules(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -10,17 +10,19 @@ visitor, written out by hand (SPEC §2 and §6).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from accounts.models import KeyAccount
 from accounts.models.archive import Tier
-from accounts.tests.test_permissions import _url_names
 from analysis.models import AccountCriteria, ProposalStatus, TierProposal, TierReview
+from kam.tests.cast import Cast, make_cast
+from kam.tests.matrix import LOG, Members, assert_cell, client_for, covers_every_url, parametrize
+from kam.tests.once import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +37,6 @@ MEMBERS = (
     "staff",
     "anonymous",
 )
-LOG = "302 login"
 TRS = "302 tiers"
 ARC = "302 detail"
 
@@ -53,8 +54,7 @@ MATRIX: dict[str, tuple] = {
 CRITERIA_POST = {"influential": "on"}
 
 
-@pytest.fixture
-def proposal(cast) -> TierProposal:
+def make_proposal(cast) -> TierProposal:
     review = TierReview.objects.create(
         period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31)
     )
@@ -68,6 +68,32 @@ def proposal(cast) -> TierProposal:
         share=Decimal(100),
         criteria=3,
     )
+
+
+# The cast and the proposal are built once for the module; each test gets its own copy of them,
+# and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    def build():
+        cast = make_cast()
+        return cast, make_proposal(cast)
+
+    yield from built_once(django_db_blocker, build)
+
+
+@pytest.fixture
+def cast_and_proposal(built, db):
+    return copy.deepcopy(built)
+
+
+@pytest.fixture
+def cast(cast_and_proposal) -> Cast:
+    return cast_and_proposal[0]
+
+
+@pytest.fixture
+def proposal(cast_and_proposal) -> TierProposal:
+    return cast_and_proposal[1]
 
 
 def _request(name, cast, proposal):
@@ -84,28 +110,12 @@ def _request(name, cast, proposal):
     return method, reverse(name, args=args), posts.get(name, {})
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MATRIX, MEMBERS)
 def test_matrix(cast, proposal, name, member, expected):
-    user = None if member == "anonymous" else getattr(cast, member)
-    client = Client()
-    if user is not None:
-        client.force_login(user)
     method, url, data = _request(name, cast, proposal)
-    response = getattr(client, method)(url, data)
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status)
-        where = {"login": reverse("login"), "tiers": reverse("analysis:tiers")}[target]
-        assert response.headers["Location"].split("?")[0] == where
+    response = getattr(Members(cast).client(member), method)(url, data)
+    where = {"login": reverse("login"), "tiers": reverse("analysis:tiers")}
+    assert_cell(response, expected, where.__getitem__, f"{method} {url} as {member}")
     acted = isinstance(expected, str) and member != "anonymous"
     tier = KeyAccount.objects.get(pk=cast.account.pk).tier
     decided = TierProposal.objects.get(pk=proposal.pk).status
@@ -119,8 +129,7 @@ def test_matrix(cast, proposal, name, member, expected):
 
 @pytest.mark.parametrize("member", ["owner", "other_kam", "manager", "sales_vp", "gm", "staff"])
 def test_criteria_post_only_by_its_keeper(cast, member):
-    client = Client()
-    client.force_login(getattr(cast, member))
+    client = client_for(getattr(cast, member))
     response = client.post(reverse("analysis:criteria", args=[cast.account.pk]), CRITERIA_POST)
     assert response.status_code == {"owner": 302, "manager": 403, "sales_vp": 403, "gm": 403}.get(
         member, 404
@@ -141,15 +150,13 @@ def test_criteria_post_only_by_its_keeper(cast, member):
     ],
 )
 def test_risk_list_is_scoped_like_the_account_list(cast, member, listed):
-    client = Client()
-    client.force_login(getattr(cast, member))
+    client = client_for(getattr(cast, member))
     body = client.get(reverse("analysis:churn")).content.decode()
     assert (cast.account.name in body) is listed  # never visited: at risk
 
 
 def test_gm_reads_the_review_without_buttons(cast, proposal):
-    client = Client()
-    client.force_login(cast.gm)
+    client = client_for(cast.gm)
     url = reverse("analysis:tiers") + "?start=2025-01-01&end=2025-12-31"
     body = client.get(url).content.decode()
     assert cast.account.name in body
@@ -161,5 +168,4 @@ def test_gm_reads_the_review_without_buttons(cast, proposal):
 
 
 def test_matrix_covers_every_analysis_url():
-    names = {n for n in _url_names(get_resolver().url_patterns) if n.startswith("analysis:")}
-    assert names == set(MATRIX)
+    covers_every_url("analysis", MATRIX)

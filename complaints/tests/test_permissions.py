@@ -15,39 +15,36 @@ URL is in exactly one matrix.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ArchiveAccess, KeyAccount
 from complaints import services
 from complaints.models import Channel, Complaint, ComplaintStatus, Severity
-from kam.tests.cast import Cast
+from kam.tests.cast import Cast, make_cast
 from kam.tests.factories import UserFactory
+from kam.tests.matrix import (
+    ARCHIVE_READ,
+    ARCHIVE_WRITE,
+    CAST_MEMBERS,
+    LOG,
+    SCOPED_LIST,
+    Members,
+    assert_cell,
+    client_for,
+    covers_every_url,
+    parametrize,
+)
+from kam.tests.once import built_once
 
 pytestmark = pytest.mark.django_db
 
-MEMBERS = (
-    "owner",
-    "other_kam",
-    "manager",
-    "other_manager",
-    "sales_vp",
-    "gm",
-    "admin",
-    "staff",
-    "staff_loan",
-    "staff_expired",
-    "anonymous",
-)
-LOG = "302 login"
-
-READ = (200, 404, 200, 404, 200, 200, 200, 404, 200, 404, LOG)
-WRITE = (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG)
-SCOPED = (200, 200, 200, 200, 200, 200, 200, 403, 403, 403, LOG)
+MEMBERS = CAST_MEMBERS
+READ, WRITE, SCOPED = ARCHIVE_READ, ARCHIVE_WRITE, SCOPED_LIST
 
 # fmt: off
 COMPLAINTS_MATRIX: dict[str, tuple] = {
@@ -75,7 +72,7 @@ class Book:
     complaint: Complaint
 
     def user(self, member: str):
-        return None if member == "anonymous" else getattr(self.cast, member)
+        return Members(self.cast).user(member)
 
     def request(self, name: str) -> str:
         pk = self.cast.account.pk
@@ -86,8 +83,8 @@ class Book:
         return reverse(name, args=[pk, self.complaint.pk])
 
 
-@pytest.fixture
-def book(cast) -> Book:
+def make_book() -> Book:
+    cast = make_cast()
     complaint = services.complaint_create(
         account=cast.account,
         by=cast.owner,
@@ -103,11 +100,21 @@ def book(cast) -> Book:
     return Book(cast, complaint)
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+# The cast and the book are built once for the module; each test gets its own copy of them
+# and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def book_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_book)
+
+
+@pytest.fixture
+def book(book_built, db) -> Book:
+    return copy.deepcopy(book_built)
+
+
+@pytest.fixture
+def cast(book) -> Cast:
+    return book.cast
 
 
 def _snapshot() -> dict:
@@ -119,25 +126,14 @@ def _snapshot() -> dict:
     }
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in COMPLAINTS_MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(COMPLAINTS_MATRIX, MEMBERS)
 def test_matrix(book, name, member, expected):
     before = _snapshot()
     url = book.request(name)
-    response = _client_for(book.user(member)).get(url)
+    response = client_for(book.user(member)).get(url)
 
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"GET {url} as {member}"
-    else:
-        status, _target = expected.split()
-        assert response.status_code == int(status), f"GET {url} as {member}"
-        assert response.headers["Location"].split("?")[0] == reverse("login")
+    where = {"login": reverse("login")}.__getitem__
+    assert_cell(response, expected, where, f"GET {url} as {member}")
     assert _snapshot() == before
 
     log = ArchiveAccess.objects.filter(account=book.cast.account)
@@ -148,10 +144,7 @@ def test_matrix(book, name, member, expected):
 
 
 def test_every_complaint_url_is_in_the_matrix():
-    """And accounts' coverage test leaves exactly these names to this module."""
-    from complaints.urls import urlpatterns
-
-    assert {f"complaints:{p.name}" for p in urlpatterns} == set(COMPLAINTS_MATRIX)
+    covers_every_url("complaints", COMPLAINTS_MATRIX)
 
 
 # Writes by POST: only the owner and administrators change anything ------------------------
@@ -185,7 +178,7 @@ def _posts(book: Book) -> dict[str, dict]:
 @pytest.mark.parametrize("member", MEMBERS)
 def test_posting_a_write(book, name, member):
     before = _snapshot()
-    response = _client_for(book.user(member)).post(book.request(name), _posts(book)[name])
+    response = client_for(book.user(member)).post(book.request(name), _posts(book)[name])
     if member in {"owner", "admin"}:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert _snapshot() != before

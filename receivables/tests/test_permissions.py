@@ -15,43 +15,42 @@ URL is in exactly one matrix (complaints/tests/test_permissions.py has the compl
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ArchiveAccess, KeyAccount
-from kam.tests.cast import Cast
+from kam.tests.cast import Cast, make_cast
 from kam.tests.factories import AccountFactory, UserFactory
+from kam.tests.matrix import (
+    ARCHIVE_READ,
+    ARCHIVE_WRITE,
+    CAST_MEMBERS,
+    LOG,
+    SCOPED_LIST,
+    Members,
+    assert_cell,
+    client_for,
+    covers_every_url,
+    parametrize,
+)
+from kam.tests.once import built_once
 from receivables import services
 from receivables.models import CollectionAction, Contract, Invoice, Payment, Reconciliation
 
 pytestmark = pytest.mark.django_db
 
-MEMBERS = (
-    "owner",
-    "other_kam",
-    "manager",
-    "other_manager",
-    "sales_vp",
-    "gm",
-    "admin",
-    "staff",
-    "staff_loan",
-    "staff_expired",
-    "anonymous",
-)
-LOG = "302 login"
+MEMBERS = CAST_MEMBERS
 REC = "302 receivables"  # back to the account's receivables after a write
 
-READ = (200, 404, 200, 404, 200, 200, 200, 404, 200, 404, LOG)
-WRITE = (200, 404, 403, 404, 403, 403, 200, 404, 403, 404, LOG)
+READ, WRITE, SCOPED = ARCHIVE_READ, ARCHIVE_WRITE, SCOPED_LIST
+# columns: own  oKAM mgr  oMgr VP   GM   adm  stf  loan exp  anon
 ACT = (REC, 404, 403, 404, 403, 403, REC, 404, 403, 404, LOG)
-SCOPED = (200, 200, 200, 200, 200, 200, 200, 403, 403, 403, LOG)
 
 # fmt: off
 MONEY_MATRIX: dict[str, tuple] = {
@@ -89,7 +88,7 @@ class Books:
     payment: Payment
 
     def user(self, member: str):
-        return None if member == "anonymous" else getattr(self.cast, member)
+        return Members(self.cast).user(member)
 
     def request(self, name: str) -> tuple[str, str, dict]:
         pk = self.cast.account.pk
@@ -108,8 +107,8 @@ class Books:
         return method, reverse(name, args=args), posts.get(name, {})
 
 
-@pytest.fixture
-def books(cast) -> Books:
+def make_books() -> Books:
+    cast = make_cast()
     account, owner = cast.account, cast.owner
     today = timezone.localdate()
     contract = services.contract_save(
@@ -146,11 +145,21 @@ def books(cast) -> Books:
     return Books(cast, contract, invoice, payment)
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+# The cast and the books are built once for the module; each test gets its own copy of them
+# and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def books_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_books)
+
+
+@pytest.fixture
+def books(books_built, db) -> Books:
+    return copy.deepcopy(books_built)
+
+
+@pytest.fixture
+def cast(books) -> Cast:
+    return books.cast
 
 
 def _state(books: Books) -> dict:
@@ -159,29 +168,18 @@ def _state(books: Books) -> dict:
     return {"invoice": (invoice.paid, invoice.is_cancelled), "payment": payment.reversed_at}
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MONEY_MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MONEY_MATRIX, MEMBERS)
 def test_matrix(books, name, member, expected):
     before = _state(books)
     method, url, data = books.request(name)
-    response = getattr(_client_for(books.user(member)), method)(url, data)
+    response = getattr(client_for(books.user(member)), method)(url, data)
 
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
-        where = {
-            "login": reverse("login"),
-            "receivables": reverse("receivables:account", args=[books.cast.account.pk]),
-        }[target]
-        assert response.headers["Location"].split("?")[0].split("#")[0] == where
+    where = {
+        "login": reverse("login"),
+        "receivables": reverse("receivables:account", args=[books.cast.account.pk]),
+    }
+    label = f"{method.upper()} {url} as {member}"
+    assert_cell(response, expected, where.__getitem__, label, ignore_fragment=True)
 
     acted = method == "post" and response.status_code == 302 and member != "anonymous"
     after = _state(books)
@@ -200,10 +198,7 @@ def test_matrix(books, name, member, expected):
 
 
 def test_every_money_url_is_in_the_matrix():
-    """And accounts' coverage test leaves exactly these names to this module."""
-    from receivables.urls import urlpatterns
-
-    assert {f"receivables:{p.name}" for p in urlpatterns} == set(MONEY_MATRIX)
+    covers_every_url("receivables", MONEY_MATRIX)
 
 
 # Writes by POST: only the owner and administrators change anything ------------------------
@@ -285,7 +280,7 @@ WRITE_NAMES = [
 def test_posting_a_write(books, name, member):
     before = _snapshot()
     _method, url, _data = books.request(name)
-    response = _client_for(books.user(member)).post(url, _posts(books)[name])
+    response = client_for(books.user(member)).post(url, _posts(books)[name])
     allowed = member in {"owner", "admin"}
     if allowed:
         assert response.status_code == 302, response.content.decode()[:2000]

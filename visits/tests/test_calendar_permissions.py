@@ -13,11 +13,15 @@ the cast, a technical VP, the GM office and an anonymous visitor, written out by
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import time_machine
-from django.test import Client
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 
+from kam.tests.cast import make_cast
+from kam.tests.matrix import LOG, Members, assert_cell, client_for, covers_every_url, parametrize
+from kam.tests.once import built_once
 from visits.models import CalendarFeed
 from visits.services.calendar import calendar_feed_create
 from visits.tests.calendar_fixtures import NOW, Month, make_month
@@ -37,7 +41,6 @@ MEMBERS = (
     "staff",
     "anonymous",
 )
-LOG = "302 login"
 SUB = "302 subscription"
 
 # fmt: off
@@ -66,13 +69,12 @@ SUBSCRIBERS = ("owner", "other_kam", "manager", "other_manager", "sales_vp", "gm
 
 
 def _user(month: Month, member: str):
-    if member == "anonymous":
-        return None
-    return getattr(month, member, None) or getattr(month.cast, member)
+    extra = {"tech_vp": month.tech_vp, "gm_office": month.gm_office}
+    return Members(month.cast, **extra).user(member)
 
 
-@pytest.fixture
-def month(cast) -> Month:
+def make_subscribed_month() -> Month:
+    cast = make_cast()
     with time_machine.travel(NOW, tick=False):
         month = make_month(cast)
         for member in SUBSCRIBERS:
@@ -80,14 +82,19 @@ def month(cast) -> Month:
     return month
 
 
-CELLS = [
-    pytest.param(row, member, expected, id=f"{row}-{member}")
-    for row, cells in MATRIX.items()
-    for member, expected in zip(MEMBERS, cells, strict=True)
-]
+# The month is built once for the module; each test gets its own copy of it, and its writes
+# are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def month_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_subscribed_month)
 
 
-@pytest.mark.parametrize(("row", "member", "expected"), CELLS)
+@pytest.fixture
+def month(month_built, db) -> Month:
+    return copy.deepcopy(month_built)
+
+
+@parametrize(MATRIX, MEMBERS, row="row")
 def test_matrix(month, row, member, expected):
     name, method = ROUTES[row]
     tokens = dict(CalendarFeed.objects.values_list("user_id", "token"))
@@ -95,18 +102,10 @@ def test_matrix(month, row, member, expected):
     args = [owner_token] if name == "visits:calendar_feed" else []
     url = reverse(name, args=args)
     user = _user(month, member)
-    client = Client()
-    if user is not None:
-        client.force_login(user)
     with time_machine.travel(NOW, tick=False):
-        response = getattr(client, method)(url)
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
-        location = response["Location"].split("?")[0]
-        assert location == reverse({"login": "login", "subscription": SUB_URL}[target])
+        response = getattr(client_for(user), method)(url)
+    where = {"login": reverse("login"), "subscription": reverse(SUB_URL)}
+    assert_cell(response, expected, where.__getitem__, f"{method.upper()} {url} as {member}")
     after = dict(CalendarFeed.objects.values_list("user_id", "token"))
     reset = name == "visits:calendar_subscription_reset" and method == "post"
     changed = {pk for pk in tokens if after[pk] != tokens[pk]}
@@ -117,8 +116,7 @@ def test_matrix(month, row, member, expected):
 
 def test_the_feed_of_the_token_is_the_owners_whoever_asks(month):
     token = CalendarFeed.objects.get(user=month.cast.owner).token
-    client = Client()
-    client.force_login(month.cast.other_kam)
+    client = client_for(month.cast.other_kam)
     with time_machine.travel(NOW, tick=False):
         body = client.get(reverse("visits:calendar_feed", args=[token])).content
     assert f"visit-{month.visit.pk}@".encode() in body
@@ -126,12 +124,6 @@ def test_the_feed_of_the_token_is_the_owners_whoever_asks(month):
 
 
 def test_matrix_covers_every_url_of_the_calendar_views():
-    resolver = get_resolver()
-    visits = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "visits")
-    names = {
-        f"visits:{p.name}"
-        for p in visits.url_patterns
-        if isinstance(p, URLPattern) and p.callback.__module__ == "visits.views.calendar"
-    }
-    assert names == {name for name, _method in ROUTES.values()}
+    routes = {name for name, _method in ROUTES.values()}
+    covers_every_url("visits", routes, views=["visits.views.calendar"])
     assert set(ROUTES) == set(MATRIX)

@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 import time_machine
-from django.test import Client
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 
-from kam.roles import Role
-from kam.tests.factories import UserFactory
+from kam.tests.matrix import (
+    LOG,
+    Members,
+    assert_cell,
+    client_for,
+    covers_every_url,
+    extra_members,
+    parametrize,
+)
 from visits.models import AccountLocation, CheckIn, Visit
 from visits.services import checkins as services
 from visits.tests.checkin_fixtures import CUSTOMER, NOW, Day, make_day, photo_upload
@@ -41,7 +48,6 @@ MEMBERS = (
     "anonymous",
 )
 
-LOG = "302 login"
 NEW = "302 new_checkin"  # the page of the check-in just made
 CHK = "302 checkin"  # back to the check-in page
 
@@ -72,9 +78,7 @@ class World:
     photo: str  # its stored name
 
     def user(self, member: str):
-        if member == "anonymous":
-            return None
-        return self.tech_vp if member == "tech_vp" else getattr(self.day.cast, member)
+        return Members(self.day.cast, tech_vp=self.tech_vp).user(member)
 
     def request(self, name: str) -> tuple[str, str, dict]:
         method = "post" if name.startswith("POST ") else "get"
@@ -110,15 +114,8 @@ def world(cast) -> World:
         )
         services.checkin_photo_set(checkin=checkin, by=cast.owner, upload=photo_upload())
         checkin.refresh_from_db()
-        tech_vp = UserFactory(username="techvp", role=Role.TECH_VP)
+        tech_vp = extra_members("tech_vp")["tech_vp"]
         yield World(day, tech_vp, checkin.visit, checkin.photo.name)
-
-
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _expected_location(world: World, target: str) -> str:
@@ -131,24 +128,13 @@ def _expected_location(world: World, target: str) -> str:
     }[target]
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MATRIX, MEMBERS)
 def test_matrix(world, name, member, expected):
     method, url, data = world.request(name)
     with time_machine.travel(LATER, tick=False):
-        response = getattr(_client_for(world.user(member)), method)(url, data)
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
-        assert response.headers["Location"].split("?")[0] == _expected_location(world, target)
+        response = getattr(client_for(world.user(member)), method)(url, data)
+    where = partial(_expected_location, world)
+    assert_cell(response, expected, where, f"{method.upper()} {url} as {member}")
     if response.status_code == 200 and name == "visits:checkin_photo":
         assert response["Content-Type"] == "image/jpeg"
         assert b"".join(response.streaming_content).startswith(b"\xff\xd8")
@@ -167,7 +153,7 @@ def _check_effects(world: World, name: str, member: str, status: int) -> None:
 
 def test_media_files_are_not_served(world):
     """The photo's file name, even known, opens nothing: /media/ has no URL."""
-    client = _client_for(world.day.cast.owner)
+    client = client_for(world.day.cast.owner)
     assert client.get(f"/media/{world.photo}").status_code == 404
     assert client.get(f"/{world.photo}").status_code == 404
 
@@ -175,19 +161,11 @@ def test_media_files_are_not_served(world):
 def test_a_visit_without_photo_gives_404_to_its_readers(world):
     CheckIn.objects.filter(visit=world.visit).update(photo="")
     url = reverse("visits:checkin_photo", args=[world.visit.pk])
-    assert _client_for(world.day.cast.manager).get(url).status_code == 404
+    assert client_for(world.day.cast.manager).get(url).status_code == 404
 
 
 OWN_VIEWS = ("visits.views.checkins",)
 
 
 def test_matrix_covers_every_url_of_these_views():
-    resolver = get_resolver()
-    visits = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "visits")
-    names = {
-        f"visits:{p.name}"
-        for p in visits.url_patterns
-        if isinstance(p, URLPattern) and p.callback.__module__ in OWN_VIEWS
-    }
-    covered = {name.removeprefix("POST ").partition("?")[0] for name in MATRIX}
-    assert names == covered
+    covers_every_url("visits", MATRIX, views=OWN_VIEWS)

@@ -2,7 +2,6 @@
 team, KAM and account fall short, and drills down to a visit. Screenshots are kept."""
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
@@ -14,6 +13,7 @@ from playwright.sync_api import expect
 from kam.roles import Role
 from kam.tests.browser import login, screenshot
 from kam.tests.factories import PASSWORD
+from visits.seeds import seed_frequency_rules
 from visits.tests.compliance_data import SH, build_company
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def company(db):
     # A transactional test before this one may have flushed the rules the migrations seed.
-    importlib.import_module("visits.migrations.0002_seed_frequency_rules").seed(apps, None)
+    seed_frequency_rules(apps)
     # The figures worked out by hand are those of 15 April 2026.
     with time_machine.travel(dt.datetime(2026, 4, 15, 10, tzinfo=SH), tick=True):
         yield build_company()

@@ -11,6 +11,7 @@ import itertools
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ from accounts.models import KeyAccount
 from accounts.models.archive import Tier
 from kam.roles import Role
 from kam.tests.factories import TeamFactory, UserFactory, make_credit_code
+from kam.tests.once import built_once
 from visits.models import PlanLine, SpotCheck, Visit, VisitPlan, VisitRecord
 from visits.models.plans import PlanStatus
 from visits.models.records import RecordStatus, SpotResult
@@ -42,8 +44,7 @@ ROLES = ["kam", "kam", "kam", "sales_manager", "sales_vp", "tech_vp", "exec_vp",
 KINDS = ["visit"] * 9 + ["festival"]
 
 
-@pytest.fixture
-def sales(db):
+def make_sales() -> dict:
     teams = [TeamFactory(name="华东组"), TeamFactory(name="华北组")]
     kams = [UserFactory(role=Role.KAM, team=teams[i % 2]) for i in range(6)]
     execs = {role: UserFactory(role=role) for role in ROLES if role not in {"kam"}}
@@ -147,26 +148,45 @@ def _url(sales: dict, name: str, arg: str | None) -> str:
     return reverse(name, args=args)
 
 
+def _users(sales: dict) -> dict:
+    return {"vp": sales["vp"], "manager": sales["teams"][0].manager, "kam": sales["kams"][0]}
+
+
+def _measure(sales: dict, client, period: str) -> dict[str, int]:
+    """Every page of the dashboard, counted for one period."""
+    counts = {}
+    for page, (who, name, arg) in PAGES.items():
+        client.force_login(_users(sales)[who])
+        counts[page] = count_queries(client, _url(sales, name, arg), {"p": period})
+    return counts
+
+
+def measured_sales() -> dict:
+    """Every page and period counted on the SMALL company, which then grows to LARGE."""
+    with time_machine.travel(NOW, tick=False):
+        sales = make_sales()
+        grow_to(sales, SMALL)
+        sales["small"] = {period: _measure(sales, Client(), period) for period in PERIODS}
+        grow_to(sales, LARGE)
+    return sales
+
+
+@pytest.fixture(scope="module")
+def sales(django_db_setup, django_db_blocker):
+    """Built once for the module (kam/tests/once.py): 5,000 visits is the slow part."""
+    yield from built_once(django_db_blocker, measured_sales)
+
+
 @pytest.mark.parametrize("period", PERIODS)
 def test_dashboard_budget(sales, client, django_assert_max_num_queries, period):
-    """Every page of the dashboard, counted on the small and on the large data set. The data
-    is built once per period for all pages: building 5,000 visits is the slow part."""
-    users = {"vp": sales["vp"], "manager": sales["teams"][0].manager, "kam": sales["kams"][0]}
+    """Every page of the dashboard, counted on the small and on the large data set."""
+    users = _users(sales)
     params = {"p": period}
 
-    def measure() -> dict[str, int]:
-        counts = {}
-        for page, (who, name, arg) in PAGES.items():
-            client.force_login(users[who])
-            counts[page] = count_queries(client, _url(sales, name, arg), params)
-        return counts
-
     with time_machine.travel(NOW, tick=False):
-        grow_to(sales, SMALL)
-        small = measure()
-        grow_to(sales, LARGE)
+        small = sales["small"][period]
         assert Visit.objects.count() >= 5000
-        large = measure()
+        large = _measure(sales, client, period)
         assert small == large, f"{period}: {small} queries small, {large} large"
         for page, (who, name, arg) in PAGES.items():
             client.force_login(users[who])

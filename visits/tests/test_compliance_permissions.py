@@ -14,12 +14,16 @@ visits/urls.py for every role, written out by hand.
 
 from __future__ import annotations
 
+import copy
+from functools import partial
+
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from kam.roles import Role
 from kam.tests.factories import UserFactory
+from kam.tests.matrix import LOG, assert_cell, client_for, covers_every_url, parametrize
+from kam.tests.once import built_once
 from visits.tests.compliance_data import build_people
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +45,6 @@ MEMBERS = (
 
 OWN = "302 own"  # her own KAM page
 TEAM = "302 team"  # his own team page
-LOG = "302 login"
 ADM = "302 admin_login"
 
 # fmt: off
@@ -61,8 +64,7 @@ MATRIX: dict[str, tuple] = {
 # fmt: on
 
 
-@pytest.fixture
-def world():
+def make_world():
     company = build_people()
     users = {
         "owner": company.kams["A"],
@@ -79,6 +81,18 @@ def world():
         "anonymous": None,
     }
     return company, users
+
+
+# The company is built once for the module; each test gets its own copy of it, and its writes
+# are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_world)
+
+
+@pytest.fixture
+def world(world_built, db):
+    return copy.deepcopy(world_built)
 
 
 def url_of(company, name: str) -> str:
@@ -106,37 +120,28 @@ def expected_location(user, target: str) -> str:
     return reverse({"login": "login", "admin_login": "admin:login"}[target])
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MATRIX, MEMBERS)
 def test_matrix(world, name, member, expected):
     company, users = world
     user = users[member]
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    response = client.get(url_of(company, name), {"p": "2026-Q1"})
-    if isinstance(expected, int):
-        assert response.status_code == expected
-        return
-    status, target = expected.split()
-    assert response.status_code == int(status)
-    location = response.headers["Location"]
-    assert location.split("?")[0] == expected_location(user, target)
-    if target in {"own", "team"}:
-        assert location.endswith("?p=2026-Q1")  # the period travels with the redirect
+    response = client_for(user).get(url_of(company, name), {"p": "2026-Q1"})
+    assert_cell(response, expected, partial(expected_location, user))
+    if expected in {OWN, TEAM}:
+        # the period travels with the redirect
+        assert response.headers["Location"].endswith("?p=2026-Q1")
+
+
+# Rows that open a URL with other arguments than its own row's.
+SAME_URL_AS = {
+    "no_team": "visits:compliance_team",
+    "other_kam_page": "visits:compliance_kam",
+    "manager_as_kam": "visits:compliance_kam",
+}
 
 
 def test_every_compliance_url_is_in_the_matrix():
-    from visits.urls import urlpatterns
-
-    names = {f"visits:{p.name}" for p in urlpatterns if "compliance" in p.name or "rules" in p.name}
-    assert names <= set(MATRIX)
+    rows = [SAME_URL_AS.get(row, row) for row in MATRIX]
+    covers_every_url("visits", rows, views=["visits.views.compliance"])
 
 
 def test_the_owner_kam_sees_only_her_accounts_on_her_page(world, client):

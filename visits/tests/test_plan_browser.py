@@ -3,7 +3,6 @@ with the frequency rules in view and submits it; the sales VP returns it with a 
 KAM fixes it and resubmits; the VP approves."""
 
 import datetime as dt
-import importlib
 import re
 
 import pytest
@@ -19,6 +18,7 @@ from kam.tests.browser import login, screenshot
 from kam.tests.factories import PASSWORD, AccountFactory, ContactFactory, TeamFactory, UserFactory
 from visits.models import PlanTransition, VisitPlan
 from visits.models.plans import PlanStatus
+from visits.seeds import seed_frequency_rules
 from visits.tests.plan_fixtures import SH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,8 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def seeded_rules(db):
     """An earlier transactional test's flush empties the frequency rules the migrations seed;
     these journeys show the requirements they state, so the seed is laid again."""
-    seed = importlib.import_module("visits.migrations.0002_seed_frequency_rules")
-    seed.seed(django_apps, None)
+    seed_frequency_rules(django_apps)
 
 
 def zh(text: str) -> str:

@@ -15,18 +15,28 @@ Rules the table encodes:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 import time_machine
-from django.test import Client
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 
 from kam.models import Export
 from kam.roles import Role
-from kam.tests.cast import Cast
-from kam.tests.factories import UserFactory
+from kam.tests.cast import Cast, make_cast
+from kam.tests.matrix import (
+    LOG,
+    Members,
+    assert_cell,
+    client_for,
+    covers_every_url,
+    extra_members,
+    parametrize,
+)
+from kam.tests.once import built_once
 from visits.models import PlanLine, SpotCheck, Visit, VisitPlan, VisitRecord
 from visits.models.plans import PlanStatus
 from visits.models.records import RecordStatus, SpotResult
@@ -47,7 +57,6 @@ MEMBERS = (
     "anonymous",
 )
 
-LOG = "302 login"
 DRF = "302 draft"  # the owner's draft plan page
 NEW = "302 new_plan"  # the user's own plan page, created by the request
 SUB = "302 submitted"
@@ -99,9 +108,7 @@ class World:
     check: SpotCheck  # the manager's spot check of that visit
 
     def user(self, member: str):
-        if member == "anonymous":
-            return None
-        return self.tech_vp if member == "tech_vp" else getattr(self.cast, member)
+        return Members(self.cast, tech_vp=self.tech_vp).user(member)
 
     def request(self, name: str) -> tuple[str, str, dict]:
         args = {
@@ -145,8 +152,8 @@ class World:
         return method, url, posts.get(name, {})
 
 
-@pytest.fixture
-def world(cast) -> World:
+def make_world() -> World:
+    cast = make_cast()
     with time_machine.travel(NOW, tick=False):
         office = make_office(cast)
         owner = cast.owner
@@ -177,9 +184,9 @@ def world(cast) -> World:
             visit=visit, month=dt.date(2026, 6, 1), checker=cast.manager
         )
         assert office.accounts[0] == cast.account
-        yield World(
+        return World(
             cast,
-            UserFactory(username="techvp", role=Role.TECH_VP),
+            extra_members("tech_vp")["tech_vp"],
             draft,
             submitted,
             line,
@@ -189,14 +196,20 @@ def world(cast) -> World:
         )
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+# The cast and the world are built once for the module; each test gets its own copy of them,
+# at NOW, and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_world)
 
 
-def _expected_location(world: World, target: str, user) -> str:
+@pytest.fixture
+def world(world_built, db):
+    with time_machine.travel(NOW, tick=False):
+        yield copy.deepcopy(world_built)
+
+
+def _expected_location(world: World, target: str, *, user) -> str:
     if target == "export":
         return reverse("export_status", args=[Export.objects.get(owner=user).pk])
     if target == "new_plan":
@@ -212,26 +225,14 @@ def _expected_location(world: World, target: str, user) -> str:
     }[target]
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MATRIX, MEMBERS)
 def test_matrix(world, name, member, expected):
     method, url, data = world.request(name)
     user = world.user(member)
     with time_machine.travel(NOW, tick=False):
-        response = getattr(_client_for(user), method)(url, data)
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
-        location = response.headers["Location"].split("?")[0]
-        assert location == _expected_location(world, target, user)
+        response = getattr(client_for(user), method)(url, data)
+    where = partial(_expected_location, world, user=user)
+    assert_cell(response, expected, where, f"{method.upper()} {url} as {member}")
     _check_effects(world, name, member, response.status_code)
 
 
@@ -273,11 +274,4 @@ OWN_VIEWS = ("visits.views.plans", "visits.views.records", "visits.views.spot_ch
 
 
 def test_matrix_covers_every_url_of_these_views():
-    resolver = get_resolver()
-    visits = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "visits")
-    names = {
-        f"visits:{p.name}"
-        for p in visits.url_patterns
-        if isinstance(p, URLPattern) and p.callback.__module__ in OWN_VIEWS
-    }
-    assert names == set(MATRIX)
+    covers_every_url("visits", MATRIX, views=OWN_VIEWS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from types import SimpleNamespace
 
 import pytest
@@ -11,9 +10,9 @@ import pytest
 from kam.roles import EXECUTIVES
 from visits import rules as r
 from visits.rules import Done, Rule
+from visits.seeds import RULES
 
 D = dt.date
-SEED = importlib.import_module("visits.migrations.0002_seed_frequency_rules")
 
 # §13, written out by hand: tier, kind, who, period, at least, at most.
 POLICY = {
@@ -39,7 +38,7 @@ POLICY = {
 def seeded_rules() -> list[Rule]:
     return [
         Rule(tier=t, kind=k, visitor_role=who, period=p, min_count=lo, max_count=hi, id=n)
-        for n, (t, k, who, p, lo, hi, _levels) in enumerate(SEED.RULES, start=1)
+        for n, (t, k, who, p, lo, hi, _levels) in enumerate(RULES, start=1)
     ]
 
 
@@ -55,8 +54,8 @@ def met(the_rule: Rule, window: r.Window, *done: Done, since: dt.date = LONG_AGO
 
 
 def test_the_seed_is_the_policy_table():
-    assert {row[:6] for row in SEED.RULES} == POLICY
-    assert len(SEED.RULES) == len(POLICY)
+    assert {row[:6] for row in RULES} == POLICY
+    assert len(RULES) == len(POLICY)
 
 
 def test_executive_means_the_three_vps_and_the_gm():

@@ -11,18 +11,27 @@ Rules the table encodes:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 import time_machine
-from django.test import Client
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 
 from kam.models import Notification
-from kam.roles import Role
-from kam.tests.cast import Cast
-from kam.tests.factories import UserFactory
+from kam.tests.cast import Cast, make_cast
+from kam.tests.matrix import (
+    LOG,
+    Members,
+    assert_cell,
+    client_for,
+    covers_every_url,
+    extra_members,
+    parametrize,
+)
+from kam.tests.once import built_once
 from visits.models import ExecutiveSchedule, ScheduledVisit
 from visits.services import schedule as services
 from visits.tests.plan_fixtures import SH
@@ -45,7 +54,6 @@ MEMBERS = (
     "anonymous",
 )
 
-LOG = "302 login"
 YR = "302 year"  # back to (or on to) the year's page
 
 # Columns follow MEMBERS: GM office, GM, sales VP, technical VP, executive VP, the account's
@@ -77,9 +85,8 @@ class World:
     told: int  # people told when the schedule was published
 
     def user(self, member: str):
-        if member == "anonymous":
-            return None
-        return getattr(self, member, None) or getattr(self.cast, member)
+        extra = {"gm_office": self.gm_office, "tech_vp": self.tech_vp, "exec_vp": self.exec_vp}
+        return Members(self.cast, **extra).user(member)
 
     def request(self, name: str) -> tuple[str, str, dict]:
         args = {
@@ -99,12 +106,11 @@ class World:
         return method, reverse(name, args=args), posts.get(name, {})
 
 
-@pytest.fixture
-def world(cast):
+def make_world() -> World:
+    cast = make_cast()
     with time_machine.travel(NOW, tick=False):
-        gm_office = UserFactory(username="gmoffice", role=Role.GM_OFFICE)
-        tech_vp = UserFactory(username="techvp", role=Role.TECH_VP)
-        exec_vp = UserFactory(username="execvp", role=Role.EXEC_VP)
+        extra = extra_members("gm_office", "tech_vp", "exec_vp")
+        gm_office, tech_vp, exec_vp = extra["gm_office"], extra["tech_vp"], extra["exec_vp"]
         schedule = services.schedule_propose(year=2026, by=gm_office).schedule
         told = services.schedule_publish(schedule=schedule, by=gm_office)
         item = (
@@ -112,46 +118,39 @@ def world(cast):
             .order_by("month")
             .first()
         )
-        yield World(cast, gm_office, tech_vp, exec_vp, schedule, item, told)
+        return World(cast, gm_office, tech_vp, exec_vp, schedule, item, told)
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+# The cast and the world are built once for the module; each test gets its own copy of them,
+# at NOW, and its writes are rolled back (kam/tests/once.py).
+@pytest.fixture(scope="module")
+def world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, make_world)
 
 
-def _expected_location(target: str) -> str:
+@pytest.fixture
+def world(world_built, db):
+    with time_machine.travel(NOW, tick=False):
+        yield copy.deepcopy(world_built)
+
+
+def _expected_location(target: str, *, year: int) -> str:
     return {
         "login": reverse("login"),
-        "year": reverse("visits:schedule_year", args=[2026]),
+        "year": reverse("visits:schedule_year", args=[year]),
     }[target]
 
 
-CELLS = [
-    pytest.param(name, member, expected, id=f"{name}-{member}")
-    for name, row in MATRIX.items()
-    for member, expected in zip(MEMBERS, row, strict=True)
-]
-
-
-@pytest.mark.parametrize(("name", "member", "expected"), CELLS)
+@parametrize(MATRIX, MEMBERS)
 def test_matrix(world, name, member, expected):
     method, url, data = world.request(name)
     published = ExecutiveSchedule.objects.get(year=2026).published_at
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
-        response = getattr(_client_for(world.user(member)), method)(url, data)
-    if isinstance(expected, int):
-        assert response.status_code == expected, f"{method.upper()} {url} as {member}"
-    else:
-        status, target = expected.split()
-        assert response.status_code == int(status), f"{method.upper()} {url} as {member}"
-        location = response.headers["Location"].split("?")[0]
-        if name == "visits:schedule_propose" and target == "year":
-            assert location == reverse("visits:schedule_year", args=[2027])
-        else:
-            assert location == _expected_location(target)
+        response = getattr(client_for(world.user(member)), method)(url, data)
+    # A proposal goes on to the year it proposes.
+    year = 2027 if name == "visits:schedule_propose" else 2026
+    where = partial(_expected_location, year=year)
+    assert_cell(response, expected, where, f"{method.upper()} {url} as {member}")
     _check_effects(world, name, member, response.status_code, published)
 
 
@@ -170,14 +169,7 @@ def _check_effects(world: World, name: str, member: str, status: int, published)
 
 
 def test_matrix_covers_every_url_of_the_schedule_views():
-    resolver = get_resolver()
-    visits = next(p for p in resolver.url_patterns if getattr(p, "namespace", None) == "visits")
-    names = {
-        f"visits:{p.name}"
-        for p in visits.url_patterns
-        if isinstance(p, URLPattern) and p.callback.__module__ == "visits.views.schedule"
-    }
-    assert names == set(MATRIX)
+    covers_every_url("visits", MATRIX, views=["visits.views.schedule"])
 
 
 @pytest.mark.parametrize(
@@ -186,13 +178,13 @@ def test_matrix_covers_every_url_of_the_schedule_views():
 def test_writes_take_post_only(world, name):
     _method, url, _data = world.request(name)
     with time_machine.travel(NOW, tick=False):
-        assert _client_for(world.gm_office).get(url).status_code == 405
+        assert client_for(world.gm_office).get(url).status_code == 405
 
 
 def test_an_item_that_is_removed_or_unknown_is_not_found(world):
     with time_machine.travel(NOW, tick=False):
         services.scheduled_visit_remove(item=world.item, by=world.gm_office)
-        client = _client_for(world.gm_office)
+        client = client_for(world.gm_office)
         for pk in (world.item.pk, 999_999):
             assert client.get(reverse("visits:schedule_item", args=[pk])).status_code == 404
         assert client.get(reverse("visits:schedule_add", args=[2031])).status_code == 404
@@ -202,7 +194,7 @@ def test_an_item_that_is_removed_or_unknown_is_not_found(world):
 def test_my_schedule_shows_only_my_own_visits(world, member):
     user = world.user(member)
     with time_machine.travel(NOW, tick=False):
-        response = _client_for(user).get(reverse("visits:my_schedule"), {"show": "all"})
+        response = client_for(user).get(reverse("visits:my_schedule"), {"show": "all"})
     items = response.context["items"]
     assert {i.visitor_id for i in items} <= {user.pk}
     assert bool(items) == (member != "other_manager")  # his team has no key account here
@@ -214,7 +206,7 @@ def test_no_archive_links_for_those_who_may_not_read_archives(world):
     """The GM office sees the names on the schedule, not the archives behind them (§7–§10)."""
     detail = reverse("accounts:detail", args=[world.cast.account.pk])
     with time_machine.travel(NOW, tick=False):
-        office = _client_for(world.gm_office).get(reverse("visits:schedule_year", args=[2026]))
-        gm = _client_for(world.cast.gm).get(reverse("visits:schedule_year", args=[2026]))
+        office = client_for(world.gm_office).get(reverse("visits:schedule_year", args=[2026]))
+        gm = client_for(world.cast.gm).get(reverse("visits:schedule_year", args=[2026]))
     assert detail not in office.content.decode()
     assert detail in gm.content.decode()
