@@ -292,7 +292,7 @@ class ImportForm(InputRulesMixin, forms.Form):
         return f
 
 
-class SearchForm(forms.Form):
+class SearchForm(InputRulesMixin, forms.Form):
     """A list's free-text search (the access log's), trimmed."""
 
     q = forms.CharField(required=False, strip=True)

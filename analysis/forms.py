@@ -22,7 +22,7 @@ class CriteriaForm(InputRulesMixin, forms.ModelForm):
         fields = CRITERIA_FIELDS
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(InputRulesMixin, forms.Form):
     """Which proposals of a tier review to list: the open ones unless asked otherwise;
     an empty or unknown status lists them all."""
 

@@ -70,7 +70,7 @@ class DeadlinesForm(InputRulesMixin, forms.Form):
             )
 
 
-class ComplaintFilterForm(forms.Form):
+class ComplaintFilterForm(InputRulesMixin, forms.Form):
     """The complaint list's tab and severity. A bad value is not an error: the overdue tab,
     every severity."""
 

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from kam.inputs import InputRulesMixin
+
 
 def add_service_error(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: each error on the field it names when the
@@ -18,7 +20,7 @@ class LoginForm(AuthenticationForm):
     """Django's form; the request is passed on so axes can count failures per address."""
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(InputRulesMixin, forms.Form):
     """The inbox's filters. A bad value is not an error: that filter falls back (unread
     reminders, every kind)."""
 

@@ -65,7 +65,7 @@ class Message:
         return {"func": self.func, "args": self.args, "params": self.params}
 
 
-def message(text: Promise, **params) -> Message:
+def message(text: Promise, /, **params) -> Message:
     func, args = _source(text)
     return Message(func, args, {k: _param(v) for k, v in params.items()})
 

@@ -86,13 +86,13 @@ class FrequencyRuleAdmin(admin.ModelAdmin):
         enqueue(tally_rebuild_task)
 
 
-class OfficialDayForm(forms.ModelForm):
+class OfficialDayForm(InputRulesMixin, forms.ModelForm):
     class Meta:
         model = OfficialDay
         fields = ["day", "kind", "name"]
 
 
-class ArrangementForm(forms.Form):
+class ArrangementForm(InputRulesMixin, forms.Form):
     """A year's arrangement as the State Council publishes it, one day a line."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

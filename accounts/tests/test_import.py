@@ -56,8 +56,8 @@ def contact_row(account, name, level="decision_maker", **extra):
 def workbook(accounts=(), contacts=()) -> bytes:
     """The template with its example rows deleted, the way most people fill it in."""
     wb = imports.template_workbook()
-    wb[imports.ACCOUNTS_SHEET].delete_rows(2)
-    wb[imports.CONTACTS_SHEET].delete_rows(2)
+    wb[imports.sheet_label(imports.ACCOUNTS_SHEET)].delete_rows(2)
+    wb[imports.sheet_label(imports.CONTACTS_SHEET)].delete_rows(2)
     for row in accounts:
         wb[imports.sheet_label(imports.ACCOUNTS_SHEET)].append(row)
     for row in contacts:
@@ -292,7 +292,7 @@ def test_a_workbook_without_the_accounts_sheet_is_refused(admin):
 def test_a_template_of_the_other_language_imports_all_the_same(admin, kams):
     with translation.override("en"):
         wb = imports.template_workbook()
-    assert wb.sheetnames == ["Accounts", "Contacts"]
+    assert wb.sheetnames[:2] == ["Accounts", "Contacts"]
     wb["Accounts"].append(account_row("甲", code(18)))
     buf = io.BytesIO()
     wb.save(buf)
@@ -505,7 +505,10 @@ def test_control_characters_are_removed_from_imported_text(admin, kams):
 
 def test_template_guides_the_user():
     wb = imports.template_workbook()
-    accounts, contacts = wb[imports.ACCOUNTS_SHEET], wb[imports.CONTACTS_SHEET]
+    accounts, contacts = (
+        wb[imports.sheet_label(imports.ACCOUNTS_SHEET)],
+        wb[imports.sheet_label(imports.CONTACTS_SHEET)],
+    )
     lists = {
         str(rule.sqref).split(":")[0][0]: rule.formula1
         for rule in accounts.data_validations.dataValidation
@@ -524,7 +527,7 @@ def test_template_guides_the_user():
 
 def test_the_untouched_example_rows_are_not_imported(admin, kams):
     wb = imports.template_workbook()
-    wb[imports.ACCOUNTS_SHEET].append(account_row("甲", code(41)))
+    wb[imports.sheet_label(imports.ACCOUNTS_SHEET)].append(account_row("甲", code(41)))
     buf = io.BytesIO()
     wb.save(buf)
     result = imports.import_accounts(io.BytesIO(buf.getvalue()), by=admin)

@@ -17,6 +17,7 @@ EN = {"accept-language": "en"}
 
 def new_account(**extra) -> dict:
     data = {"name": "无锡新客户有限公司", "tier": "potential", "status": "developing"}
+    data["proposed_tier"] = "potential"  # what a KAM sends: she proposes, the VP decides
     data.update(extra)
     return data
 

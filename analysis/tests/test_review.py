@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import KeyAccount, TimelineEntry
 from accounts.models.archive import Status, Tier
@@ -95,7 +95,8 @@ def test_only_the_vp_and_admins_prepare(book, cast):
 def test_accepting_changes_the_tier_through_the_service(book, cast):
     review = services.review_prepare(start=START, end=END, by=cast.sales_vp)
     proposal = review.proposals.get(account=book["a"])
-    services.proposal_accept(proposal=proposal, by=cast.sales_vp)
+    with translation.override("en"):  # the reason is worded in the decider's language
+        services.proposal_accept(proposal=proposal, by=cast.sales_vp)
     account = KeyAccount.objects.get(pk=book["a"].pk)
     assert account.tier == Tier.STRATEGIC
     latest = account.history.latest()

@@ -8,6 +8,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.inputs import InputRulesMixin
 from kam.models import Team
 from visits.months import parse_month
 
@@ -23,7 +24,7 @@ class MonthField(forms.CharField):
         return parse_month(super().clean(value), default=self.default)
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(InputRulesMixin, forms.Form):
     """Parsed, never rejected: `values()` holds what was valid, and for anything else the
     field's fallback (a month field's default, no team, an empty status)."""
 

@@ -19,7 +19,13 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 
 from accounts.admin import KeyAccountAdmin
-from accounts.imports import ACCOUNT_COLUMNS, ACCOUNTS_SHEET, import_accounts, template_workbook
+from accounts.imports import (
+    ACCOUNT_COLUMNS,
+    ACCOUNTS_SHEET,
+    import_accounts,
+    sheet_label,
+    template_workbook,
+)
 from accounts.models import KeyAccount
 from accounts.models.archive import Status, Tier
 from accounts.services import (
@@ -155,7 +161,7 @@ def test_the_accounts_import(office):
         "legal_representative": "张三",
         "industry": "电子",
     }
-    wb[ACCOUNTS_SHEET].append([row.get(field) for field, _label in ACCOUNT_COLUMNS])
+    wb[sheet_label(ACCOUNTS_SHEET)].append([row.get(field) for field, _label in ACCOUNT_COLUMNS])
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)

@@ -18,6 +18,7 @@ from visits.models import DayKind, OfficialDay, VisitRecord
 from visits.reminders import reminder_due_on
 from visits.services.records import record_due_on
 
+EN = {"accept-language": "en"}
 pytestmark = pytest.mark.django_db
 
 D = dt.date
@@ -88,7 +89,9 @@ def test_importing_the_years_arrangement_recomputes_stored_due_dates(admin_clien
         due_on=D(2027, 10, 5),
     )
     text = NATIONAL_DAY + "\n2027-09-26,workday,国庆节调休\n"
-    response = admin_client.post(IMPORT, {"year": "2027", "text": text})
+    response = admin_client.post(
+        IMPORT, {"year": "2027", "text": text}, headers={"accept-language": "en"}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert OfficialDay.objects.filter(day__year=2027).count() == 8
     record.refresh_from_db()
@@ -122,7 +125,9 @@ def test_deleting_an_entry_in_the_admin_recomputes_stored_due_dates(admin_client
 def test_a_bad_list_imports_nothing_and_says_which_lines(admin_client):
     text = "2027-10-01,holiday,国庆节\n2027-13-01,holiday\n2027-10-04,maybe\n2028-01-01,休\n"
     text += "2027-10-06,workday\n2027-10-01,休\n"
-    response = admin_client.post(IMPORT, {"year": "2027", "text": text})
+    response = admin_client.post(
+        IMPORT, {"year": "2027", "text": text}, headers={"accept-language": "en"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Line 2: “2027-13-01” is not a date (YYYY-MM-DD)." in page
@@ -163,7 +168,8 @@ def test_the_admin_list_says_which_years_have_official_data(admin_client):
 
 def test_the_calendar_page_says_when_a_year_has_no_official_holidays(client, cast):
     client.force_login(cast.owner)
-    page = client.get(reverse("visits:calendar") + "?month=2028-10").content.decode()
+    url = reverse("visits:calendar") + "?month=2028-10"
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "No official holidays for 2028 yet" in page
     page = client.get(reverse("visits:calendar") + "?month=2026-10").content.decode()
     assert "No official holidays" not in page
