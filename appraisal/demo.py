@@ -84,7 +84,7 @@ def build(ctx) -> None:
             score=score,
             by=manager,
             value=min(Decimal(100), score.score + 5),
-            reason="客户临时停产两周,两次计划拜访改为电话沟通,经销售经理核实。",
+            reason="客户临时停产两周，两次计划拜访改为电话沟通，经销售经理核实。",
         )
     vp = next((u for u in ctx.users.values() if u.role == Role.SALES_VP), None)
     if vp:

@@ -59,7 +59,9 @@ class KindFilter(admin.SimpleListFilter):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "recipient", "kind_text", "created_at", "read_at"]
     list_filter = [KindFilter]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # `message` is the stored source of title and body (codes and parameters): shown as text.
+    exclude = ["message"]
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "message"]
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_text(self, obj):

@@ -24,9 +24,8 @@ def test_admin_exports_the_appraisal_sheet(browser_page, live_server, cast, monk
     period = scored_period([cast.owner, cast.other_kam])
     # Stand in for the worker: the task is only queued, so the page has something to wait for.
     queued: list[int] = []
-    monkeypatch.setattr(
-        tasks.run_export, "apply_async", lambda args, **kwargs: queued.append(args[0])
-    )
+    monkeypatch.setitem(tasks.run_export.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(tasks, "_publish", lambda task, args: queued.append(args[0]) or True)
     login(page, live_server, cast.admin.username, PASSWORD)
     page.goto(live_server.url + reverse("appraisal:overview", args=[period.pk]))
     with page.expect_navigation():

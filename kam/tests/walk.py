@@ -99,7 +99,7 @@ def _name(url: str) -> str | None:
         return None
 
 
-def walk_as(user, walk: Walk, *, limit: int = 400) -> None:
+def walk_as(user, walk: Walk, *, limit: int = 800) -> None:
     """Open every page this user reaches, one URL per view name."""
     client = Client()
     client.force_login(user)
