@@ -293,6 +293,25 @@ class ImportForm(InputRulesMixin, forms.Form):
 
 
 class SearchForm(InputRulesMixin, forms.Form):
-    """A list's free-text search (the access log's), trimmed."""
+    """A list's free-text search (the access log's, the name lookups'), trimmed."""
 
-    q = forms.CharField(required=False, strip=True)
+    q = forms.CharField(required=False, strip=True, max_length=200)
+
+    @classmethod
+    def text(cls, data) -> str:
+        """The search text of a query string; a bad one searches for nothing."""
+        form = cls(data)
+        return form.cleaned_data["q"] if form.is_valid() else ""
+
+
+class TimelineFilterForm(InputRulesMixin, forms.Form):
+    """The archive timeline's kind filter; an unknown kind shows everything."""
+
+    kind = forms.ChoiceField(required=False)
+
+    def __init__(self, data=None, *, choices):
+        super().__init__(data)
+        self.fields["kind"].choices = [("", ""), *choices]
+
+    def chosen(self) -> str:
+        return self.cleaned_data["kind"] if self.is_valid() else ""

@@ -51,7 +51,7 @@ def read_archive(request, pk, detail: str):
 @login_required
 def account_lookup(request):
     """Name-only lookup for everyone: enough to report a matter or to check for duplicates."""
-    query = request.GET.get("q", "")
+    query = SearchForm.text(request.GET)
     results = list(selectors.accounts_lookup(query))
     readable = set(
         selectors.archives_readable_by(request.user)

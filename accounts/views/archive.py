@@ -18,6 +18,7 @@ from accounts.forms import (
     ContactForm,
     EventForm,
     ReportForm,
+    TimelineFilterForm,
     active_kams,
 )
 from accounts.models import AccountEvent, Contact, FinancialReport
@@ -93,7 +94,11 @@ def account_detail(request, pk):
             "events": account.events.all(),
             "reports": account.reports.select_related("uploaded_by"),
             "timeline": selectors.account_timeline_page(
-                account, kind=request.GET.get("kind", ""), page=_page_number(request, "tl_page")
+                account,
+                kind=TimelineFilterForm(
+                    request.GET, choices=selectors.timeline_filter_choices()
+                ).chosen(),
+                page=_page_number(request, "tl_page"),
             ),
             "timeline_kinds": selectors.timeline_filter_choices(),
             "history": selectors.account_history(account),

@@ -95,6 +95,12 @@ def scheduled_accounts() -> QuerySet[KeyAccount]:
     )
 
 
+def accounts_to_schedule(name: str, limit: int = 20) -> list[KeyAccount]:
+    """Accounts found by name for the GM office to add a visit to (any account in use)."""
+    found = KeyAccount.objects.filter(is_archived=False, name__icontains=name)
+    return list(found.order_by("name")[:limit])
+
+
 def schedule_visitors() -> QuerySet[User]:
     """Everyone who may be scheduled to visit: sales managers and executives in office."""
     return User.objects.filter(is_active=True, role__in=SCHEDULED_VISITORS).order_by(

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_safe
 from kam import roles
 from visits import ical, rules
 from visits.calendar_days import Day, monday_of, month_weeks, week_days
+from visits.forms.lists import CalendarFilterForm
 from visits.models import CalendarFeed
-from visits.months import add_months, month_end, parse_month
+from visits.months import add_months, month_end
 from visits.selectors.calendar import Entry, calendar_for, schedule_month_load
 from visits.services.calendar import calendar_feed_create, calendar_feed_reset
 
@@ -38,22 +39,12 @@ class Cell:
     is_today: bool
 
 
-def _parse_day(text: str | None, default: dt.date) -> dt.date:
-    """'2026-06-03' → that day; anything else → default (a bad query string is no error)."""
-    try:
-        day = dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        return default
-    return day if 2000 <= day.year <= 2100 else default
-
-
 def _weeks(request, today: dt.date) -> tuple[str, dt.date, list[list[Day]]]:
     """The view asked for ("month" or "week"), its anchor day and its weeks of days."""
-    if request.GET.get("view") == "week":
-        day = _parse_day(request.GET.get("date"), today)
-        return "week", day, [week_days(day)]
-    month = parse_month(request.GET.get("month"), default=today.replace(day=1))
-    return "month", month, month_weeks(month)
+    asked = CalendarFilterForm(request.GET, today=today).values()
+    if asked["view"] == "week":
+        return "week", asked["date"], [week_days(asked["date"])]
+    return "month", asked["month"], month_weeks(asked["month"])
 
 
 def _pager(view: str, anchor: dt.date, today: dt.date) -> dict:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import SearchForm
 from kam import roles
 from visits.forms.checkins import LocationForm, PhotoForm
 from visits.models.records import RecordStatus
@@ -32,7 +33,7 @@ def _error(request, exc: ValidationError) -> None:
 
 def _today(request):
     """Today's planned visits, her check-ins of the day, and her accounts for an unplanned one."""
-    query = request.GET.get("q", "").strip()
+    query = SearchForm.text(request.GET)
     accounts = selectors.checkin_accounts(request.user)
     if query:
         accounts = accounts.filter(name__icontains=query)

@@ -26,6 +26,7 @@ from visits import compliance as c
 from visits import rules
 from visits.charts import Series, line_chart
 from visits.compliance.windows import SLOTS
+from visits.forms.lists import PeriodFilterForm
 from visits.models import FrequencyRule, Visit
 from visits.selectors.requirements import account_needs, rules_in_force
 from visits.selectors.spot_checks import mark_spot_checks
@@ -168,7 +169,7 @@ def compliance_home(request):
     """The company for the sales VP, GM and administrators; others go to their own page."""
     user = request.user
     _require_dashboard(user)
-    period = c.parse_period(request.GET.get("p"), timezone.localdate())
+    period = PeriodFilterForm(request.GET, today=timezone.localdate()).period()
     level = drill.start(user)
     if level is Level.TEAM:
         team = drill.led_team(user)
@@ -216,7 +217,7 @@ def compliance_team(request, pk: int):
     if not roles.sees_team(user, team.manager_id if team else None):
         raise Http404
     today, rule_list = _prepare()
-    period = c.parse_period(request.GET.get("p"), today)
+    period = PeriodFilterForm(request.GET, today=today).period()
     scope = c.team_scope(pk or None)
     board = c.dashboard(scope, "kam", period, today=today, rule_list=rule_list)
     counted = Q(pk__in=[k for k in board.rows if k]) | Q(pk__in=scope.kams.values("pk"))
@@ -264,7 +265,7 @@ def compliance_kam(request, pk: int):
     user = request.user
     kam = _kam_for(user, pk)
     today, rule_list = _prepare()
-    period = c.parse_period(request.GET.get("p"), today)
+    period = PeriodFilterForm(request.GET, today=today).period()
     scope = c.kam_scope(kam)
     board = c.dashboard(
         scope, "account", period, today=today, rule_list=rule_list, documents_group="kam"
@@ -299,7 +300,7 @@ def compliance_account(request, pk: int):
     _require_dashboard(user)
     account = get_object_or_404(accounts_visible_to(user), pk=pk)
     today, rule_list = _prepare()
-    period = c.parse_period(request.GET.get("p"), today)
+    period = PeriodFilterForm(request.GET, today=today).period()
     scope = c.accounts_scope([account.pk])
     board = c.dashboard(scope, "account", period, today=today, rule_list=rule_list)
     needs = account_needs(account, period.start, period.end, rule_list)

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import SearchForm
 from kam import drill, roles
 from kam.exporting import export_start
 from kam.forms import add_service_error
 from kam.inputs import form_error_messages
 from kam.roles import Role
-from visits.forms.lists import MonthlyListFilterForm
+from visits.forms.lists import MonthFilterForm, MonthlyListFilterForm
 from visits.forms.records import ItineraryChangeForm, RecordReviewForm, VisitForm
 from visits.models import PlanLine, Visit
 from visits.models.choices import Purpose
@@ -109,7 +110,7 @@ def my_record(request):
     user = request.user
     if not roles.can_record_visits(user):
         raise PermissionDenied
-    month = parse_month(request.GET.get("month"), default=this_month())
+    month = MonthFilterForm(request.GET, default=this_month()).values()["month"]
     record = selectors.records_visible_to(user).filter(kam=user, month=month).first()
     return _record_page(request, user, month, record)
 
@@ -203,7 +204,7 @@ def _visit_form(request, account, visit=None, initial=None):
 def _pick_account(request):
     """Step one of a new visit: which account. A KAM picks from hers; others search by name."""
     accounts = selectors.recordable_accounts(request.user)
-    query = request.GET.get("q", "").strip()
+    query = SearchForm.text(request.GET)
     if len(query) >= 2:
         accounts = accounts.filter(name__icontains=query)
     elif not roles.can_write_plan(request.user):

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.forms import SearchForm
 from accounts.models import KeyAccount
 from kam import roles
 from kam.forms import add_service_error
+from visits.forms.lists import YearFilterForm
 from visits.forms.schedule import ScheduledVisitForm, ScheduleFilterForm
 from visits.models import ExecutiveSchedule
 from visits.months import add_months
@@ -206,12 +208,8 @@ def schedule_add(request, year: int):
     account = None
     if account_pk and account_pk.isdigit():
         account = get_object_or_404(KeyAccount, pk=account_pk, is_archived=False)
-    query = request.GET.get("q", "").strip()
-    found = (
-        KeyAccount.objects.filter(is_archived=False, name__icontains=query).order_by("name")[:20]
-        if account is None and len(query) >= 2
-        else []
-    )
+    query = SearchForm.text(request.GET)
+    found = sel.accounts_to_schedule(query) if account is None and len(query) >= 2 else []
     form = ScheduledVisitForm(request.POST or None, year=year, first_month=first_open_month(year))
     if request.method == "POST" and account is not None and form.is_valid():
         try:
@@ -244,9 +242,8 @@ def my_schedule(request):
     user = request.user
     _require(roles.has_own_schedule(user))
     this_month = timezone.localdate().replace(day=1)
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else this_month.year
-    show_all = request.GET.get("show") == "all"
+    asked = YearFilterForm(request.GET, this_year=this_month.year).values()
+    year, show_all = asked["year"], asked["show"] == "all"
     counts = sel.my_schedule_counts(user, year)
     tally = [MonthTally(dt.date(year, m, 1)) for m in range(1, 13)]
     for t in tally:
