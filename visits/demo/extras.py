@@ -98,7 +98,7 @@ def timeline_and_contacts(world: World) -> None:
             TimelineEntry(
                 account_id=c.line.account_id,
                 kind="itinerary_change",
-                summary=f"{c.what_changed}: {c.reason}",
+                summary=f"{c.what_changed}（{c.reason}）",
                 actor_id=c.reported_by_id,
                 url=reverse("visits:plan_detail", args=[c.line.plan_id]),
                 at=c.reported_at,

@@ -168,7 +168,7 @@ def _announce_change(change: ItineraryChange, by: User) -> None:
     timeline_add(
         account=line.account,
         kind="itinerary_change",
-        summary=f"{change.what_changed}: {change.reason}",
+        summary=f"{change.what_changed}（{change.reason}）",
         actor=by,
         url=reverse("visits:plan_detail", args=[line.plan_id]),
     )
