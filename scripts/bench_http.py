@@ -106,7 +106,7 @@ def _psql(url: str, sql: str) -> str:
 
 
 def _collectstatic(db: str, static: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": db, "STATIC_ROOT": str(static)}
+    env = {**os.environ, "DATABASE_URL": db, "STATIC_ROOT": str(static), "DEBUG": "true"}
     subprocess.run(
         [PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True
     )
