@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_TYPES = (dt.date, dt.time, dt.timedelta)  # datetime is a date
+PLAIN_NUMBERS = frozenset({int, float})  # exactly these types: bool is an int subclass
 MAX_TEXT = 32767  # characters Excel keeps in a cell
 # What Windows and macOS refuse in a file name; an account's name may hold any of them.
 UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -153,15 +154,22 @@ class _FastSheet(WriteOnlyWorksheet):
         for col_idx, (value, (style, index)) in enumerate(
             zip(values, values.styles, strict=True), 1
         ):
-            value = _plain(value)
-            if isinstance(value, str):
-                # Text stays text, as in cell(); _plain removed what XML cannot hold.
-                cell._value, cell.data_type = value[:MAX_TEXT], "s"
-            elif isinstance(value, DATE_TYPES):
-                style, index = self._dated(style, index, value)
-                cell._value, cell.data_type = value, "d"
+            kind = type(value)
+            if kind is str:
+                # Text stays text, as in cell(), without what XML cannot hold.
+                cell._value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+                cell.data_type = "s"
+            elif kind in PLAIN_NUMBERS or value is None:
+                cell._value, cell.data_type = value, "n"  # what binding would do, cheaper
             else:
-                cell.value = value  # a number, a bool or nothing: binding leaves styles alone
+                value = _plain(value)
+                if isinstance(value, str):
+                    cell._value, cell.data_type = value[:MAX_TEXT], "s"
+                elif isinstance(value, DATE_TYPES):
+                    style, index = self._dated(style, index, value)
+                    cell._value, cell.data_type = value, "d"
+                else:
+                    cell.value = value  # a bool, a Decimal: binding leaves styles alone
             cell.column = col_idx
             cell._style, cell.style_index = style, index
             yield cell  # written at once, before the next value rebinds the cell
