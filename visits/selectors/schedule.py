@@ -16,13 +16,13 @@ from django.db import connection
 from django.db.models import (
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from accounts.models import KeyAccount
@@ -243,23 +243,42 @@ def my_scheduled_visits(user: User, year: int) -> QuerySet[ScheduledVisit]:
 
 def my_schedule_counts(user: User, year: int) -> dict[dt.date, tuple[int, int]]:
     """Per month of the user's year: (scheduled, done), counted by the database."""
+    done = Q(pk__in=_my_done_ids(user, year))
     rows = (
         _my_items(user, year)
-        .annotate(is_done=Exists(matching_visits()))
         .order_by()
         .values("month")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
+        .annotate(n=Count("pk"), done=Count("pk", filter=done))
     )
     return {r["month"]: (r["n"], r["done"]) for r in rows}
 
 
 def my_visits_to_do(user: User, year: int, until: dt.date) -> QuerySet[ScheduledVisit]:
     """The user's items not yet done, up to the month `until`, oldest first."""
-    return (
-        my_scheduled_visits(user, year)
-        .annotate(is_done=Exists(matching_visits()))
-        .filter(is_done=False, month__lte=until)
-    )
+    items = my_scheduled_visits(user, year).filter(month__lte=until)
+    return items.exclude(pk__in=_my_done_ids(user, year))
+
+
+def _my_done_ids(user: User, year: int) -> RawSQL:
+    """The ids of the user's items of the year that a visit of hers made done (same account
+    and month, as matching_visits): her year's visits reduced to distinct (account, month)
+    and joined by hash, rather than probed once per item (an executive has 40,000 items a
+    year at 20,000 accounts: 0.3 s of probes per page)."""
+    item, visit = ScheduledVisit._meta.db_table, Visit._meta.db_table
+    schedule = ExecutiveSchedule._meta.db_table
+    sql = f"""
+        SELECT i.id FROM {item} i
+        JOIN {schedule} s ON s.id = i.schedule_id
+        JOIN (
+            SELECT DISTINCT v.account_id, date_trunc('month', v.visited_on)::date AS month
+            FROM {visit} v
+            WHERE v.visitor_id = %s AND v.kind = %s AND NOT v.is_cancelled
+              AND v.visited_on >= %s AND v.visited_on < %s
+        ) d ON d.account_id = i.account_id AND d.month = i.month
+        WHERE i.visitor_id = %s AND s.year = %s
+    """  # noqa: S608 -- table names from the models, values bound as parameters
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    return RawSQL(sql, (user.pk, VisitKind.VISIT, start, end, user.pk, year))
 
 
 def my_schedule_years(user: User) -> list[int]:

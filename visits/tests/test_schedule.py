@@ -755,3 +755,14 @@ def test_the_load_counts_an_item_done_exactly_when_its_own_match_says_so(office)
         r.visitor.pk: expected.get(r.visitor.pk, 0) for r in load
     }
     assert sum(expected.values()) > 0 and sum(r.total for r in load) == len(items)
+
+    # One visitor's own year (my scheduled visits) follows the same definition.
+    services.schedule_publish(schedule=schedule, by=office.gm_office)
+    for visitor in {i.visitor for i in items}:
+        mine = [i for i in items if i.visitor_id == visitor.pk]
+        done = {i.pk for i in mine if sel.item_is_done(i)}
+        counts = sel.my_schedule_counts(visitor, 2027)
+        assert sum(n for n, _d in counts.values()) == len(mine)
+        assert sum(d for _n, d in counts.values()) == len(done)
+        to_do = sel.my_visits_to_do(visitor, 2027, dt.date(2027, 12, 1))
+        assert set(to_do.values_list("pk", flat=True)) == {i.pk for i in mine} - done
