@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -94,7 +94,8 @@ class Entry:
 @dataclass
 class Calendar:
     days: dict[dt.date, list[Entry]]  # plan lines and visits by day
-    scheduled: list[Entry]  # schedule items of the months shown
+    scheduled: list[Entry]  # schedule items of the months shown (the first, on the page)
+    scheduled_total: int = 0  # how many there are in all
 
     def on(self, day: dt.date) -> list[Entry]:
         return self.days.get(day, [])
@@ -189,22 +190,33 @@ def _scheduled_url(user: User, item: ScheduledVisit) -> str:
     return reverse("accounts:detail", args=[item.account_id])
 
 
-def _scheduled_entries(user: User, first: dt.date, last: dt.date) -> list[Entry]:
-    """Published items of the months first..last (first days of months)."""
+def _scheduled_entries(
+    user: User, first: dt.date, last: dt.date, limit: int | None = None
+) -> tuple[list[Entry], int]:
+    """Published items of the months first..last (first days of months), at most `limit` of
+    them, and how many there are in all. An executive has thousands a month: the page shows
+    the first and counts the rest in the same query (an uncorrelated subquery, run once)."""
     scope = _schedule_scope(user)
     if not scope:
-        return []
-    items = with_done(
-        ScheduledVisit.objects.filter(
-            scope,
-            account__in=recordable_accounts(user).values("pk"),
-            is_cancelled=False,
-            schedule__published_at__isnull=False,
-            month__range=(first, last),
-        )
-    ).select_related("account", "visitor")
-    entries = []
-    for item in items.order_by("month", "account__name", "pk"):
+        return [], 0
+    base = ScheduledVisit.objects.filter(
+        scope,
+        account__in=recordable_accounts(user).values("pk"),
+        is_cancelled=False,
+        schedule__published_at__isnull=False,
+        month__range=(first, last),
+    )
+    items = (
+        with_done(base)
+        .select_related("account", "visitor")
+        .order_by("month", "account__name", "pk")
+    )
+    if limit is not None:
+        every = base.order_by().values("is_cancelled").annotate(n=Count("pk")).values("n")
+        items = items.annotate(total=Subquery(every[:1]))[:limit]
+    entries, total = [], 0
+    for item in items:
+        total = getattr(item, "total", 0)
         own = item.visitor_id == user.pk
         entries.append(
             Entry(
@@ -220,11 +232,17 @@ def _scheduled_entries(user: User, first: dt.date, last: dt.date) -> list[Entry]
                 is_own=own,
             )
         )
-    return entries
+    return entries, (total if limit is not None else len(entries))
 
 
 def calendar_for(
-    user: User, start: dt.date, end: dt.date, today: dt.date, *, months: tuple[dt.date, dt.date]
+    user: User,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    *,
+    months: tuple[dt.date, dt.date],
+    scheduled_limit: int | None = None,
 ) -> Calendar:
     """The user's plan lines and visits dated start..end, and her schedule items of the
     months months[0]..months[1]: three queries."""
@@ -234,7 +252,8 @@ def calendar_for(
     for entries in days.values():
         # Done visits by the hour they began, then what is still planned.
         entries.sort(key=lambda e: (e.kind != VISIT, e.start or dt.time.min, e.account_name))
-    return Calendar(dict(days), _scheduled_entries(user, *months))
+    scheduled, scheduled_total = _scheduled_entries(user, *months, limit=scheduled_limit)
+    return Calendar(dict(days), scheduled, scheduled_total)
 
 
 @dataclass

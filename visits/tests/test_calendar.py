@@ -253,3 +253,35 @@ def test_roles_without_visits_are_refused(cast, role):
     client = Client()
     client.force_login(cast.staff)
     assert client.get(URL).status_code == 403
+
+
+def test_a_long_schedule_shows_its_first_items_and_says_how_many_more(month):
+    """An executive may have thousands of scheduled visits a month: the calendar lists the
+    first and counts the rest, with the way to all of them; a KAM still sees every one."""
+    from visits.models import ScheduledVisit
+    from visits.views.calendar import SCHEDULED_SHOWN
+
+    item = month.tech_item
+    accounts = KeyAccount.objects.bulk_create(
+        KeyAccount(name=f"日程客户{i:03d}有限公司", owner=month.cast.owner, tier="strategic")
+        for i in range(SCHEDULED_SHOWN + 5)
+    )
+    ScheduledVisit.objects.bulk_create(
+        ScheduledVisit(
+            schedule=item.schedule,
+            account=a,
+            visitor=item.visitor,
+            visitor_role=item.visitor_role,
+            month=item.month,
+        )
+        for a in accounts
+    )
+    doc = page(month.tech_vp)
+    shown = doc.xpath("//li[@data-kind='scheduled']")
+    assert len(shown) == SCHEDULED_SHOWN
+    more = doc.get_element_by_id("cal-scheduled-more")
+    assert "6" in more.text_content()  # 46 in all: 40 shown, 6 more
+    assert more.find("a").get("href").startswith(reverse("visits:my_schedule"))
+    kam = page(month.cast.owner)
+    assert len(kam.xpath("//li[@data-kind='scheduled']")) > SCHEDULED_SHOWN
+    assert not kam.xpath("//*[@id='cal-scheduled-more']")

@@ -29,6 +29,8 @@ from visits.services.calendar import calendar_feed_create, calendar_feed_reset
 # What the feed covers, in months around this one: recent history and the year ahead.
 FEED_MONTHS_BACK = 2
 FEED_MONTHS_AHEAD = 12
+# An executive may have thousands of scheduled visits a month: the page lists the first.
+SCHEDULED_SHOWN = 40
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -78,7 +80,11 @@ def calendar_page(request):
     # Schedule items have a month: the month shown, or the one or two months a week touches.
     month = anchor.replace(day=1)
     months = (start.replace(day=1), end.replace(day=1)) if view == "week" else (month, month)
-    cal = calendar_for(user, start, end, today, months=months)
+    # Those with a schedule of their own see the first of it here and all of it on theirs;
+    # a KAM sees every visit scheduled to her accounts (a few dozen at most).
+    own = roles.has_own_schedule(user)
+    shown = SCHEDULED_SHOWN if own else None
+    cal = calendar_for(user, start, end, today, months=months, scheduled_limit=shown)
     grid = [[Cell(d, cal.on(d.date), d.date == today) for d in week] for week in weeks]
     return render(
         request,
@@ -93,6 +99,8 @@ def calendar_page(request):
             "has_entries": any(c.entries for week in grid for c in week),
             "weekdays": [d.date for d in weeks[0]],
             "scheduled": cal.scheduled,
+            "scheduled_more": cal.scheduled_total - len(cal.scheduled),
+            "has_own_schedule": own,
             "load": schedule_month_load(user, month),
             "today": today,
             "pager": _pager(view, anchor, today),
