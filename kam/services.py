@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -113,6 +114,15 @@ def notify_many(rows: list[Notification]) -> int:
     }
     Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True, batch_size=2000)
     return len(fresh)
+
+
+def user_set_language(*, user: User, language: str) -> bool:
+    """Remember the language a signed-in user chose, so what is written for her outside a
+    request (the daily e-mail digest) reads in it too. An unknown language changes nothing."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    return True
 
 
 def notification_read(*, note: Notification) -> None:

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_POST
 from kam import selectors, services
 from kam.exporting import XLSX
 from kam.forms import InboxFilterForm
-from kam.models import User
 from kam.notifications import kind_label
 from kam.registry import registry
 from kam.reminders import EXPORT_KEEP_DAYS
@@ -22,10 +20,8 @@ def set_language(request):
     """Django's language switch, also remembered on the signed-in user: what is written for
     her outside a request (the daily e-mail digest) reads in her language too."""
     response = i18n.set_language(request)
-    language = request.POST.get("language", "")
-    chosen = request.method == "POST" and language in dict(settings.LANGUAGES)
-    if chosen and request.user.is_authenticated:
-        User.objects.filter(pk=request.user.pk).update(language=language)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=request.POST.get("language", ""))
     return response
 
 
